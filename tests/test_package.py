@@ -1,0 +1,40 @@
+"The wheel builds, passes `twine check`, and works when installed into a fresh virtual environment."
+import sys, zipfile
+import pytest
+from conftest import ROOT, sh
+
+@pytest.fixture(scope='module')
+def dist(tmp_path_factory):
+    "A folder holding the sdist and the wheel built from the checkout."
+    out = tmp_path_factory.mktemp('dist')
+    sh(sys.executable, '-m', 'build', '--outdir', out, ROOT)
+    return out
+
+@pytest.fixture(scope='module')
+def venv(dist, tmp_path_factory):
+    "A fresh virtual environment with only the wheel (and its dependencies) installed."
+    env = tmp_path_factory.mktemp('venv')
+    sh(sys.executable, '-m', 'venv', env)
+    sh(env/'bin'/'python', '-m', 'pip', 'install', '-q', next(dist.glob('*.whl')))
+    return env
+
+def test_twine_check(dist):
+    files = sorted(dist.iterdir())
+    assert [f.suffix for f in files] == ['.gz', '.whl']
+    sh(sys.executable, '-m', 'twine', 'check', '--strict', *files)
+
+def test_wheel_holds_the_package_and_the_script(dist):
+    names = zipfile.ZipFile(next(dist.glob('*.whl'))).namelist()
+    for mod in ('__init__', '_modidx', 'course', 'partial', 'cli'): assert f'notes_cnn/{mod}.py' in names
+    assert not [n for n in names if n.endswith('.ipynb')]
+    entry = next(n for n in names if n.endswith('entry_points.txt'))
+    assert 'notes-cnn = notes_cnn.cli:main' in zipfile.ZipFile(next(dist.glob('*.whl'))).read(entry).decode()
+
+def test_clean_install_imports(venv, tmp_path):
+    code = "import notes_cnn, notes_cnn.partial, notes_cnn.course, notes_cnn.cli; print(notes_cnn.__file__)"
+    out = sh(venv/'bin'/'python', '-c', code, cwd=tmp_path).stdout  # cwd outside the checkout: the installed copy is used
+    assert out.strip().startswith(str(venv))
+
+def test_clean_install_cli(venv, tmp_path):
+    assert 'lessons' in sh(venv/'bin'/'notes-cnn', '--help', cwd=tmp_path).stdout
+    assert sh(venv/'bin'/'notes-cnn', 'lessons', cwd=tmp_path).stdout.startswith('00  ready')
