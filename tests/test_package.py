@@ -20,7 +20,7 @@ def venv(dist, tmp_path_factory):
 
 def test_twine_check(dist):
     files = sorted(dist.iterdir())
-    assert [f.suffix for f in files] == ['.gz', '.whl']
+    assert sorted(f.suffix for f in files) == ['.gz', '.whl']  # one sdist (.tar.gz), one wheel
     sh(sys.executable, '-m', 'twine', 'check', '--strict', *files)
 
 def test_wheel_holds_the_package_and_the_script(dist):
