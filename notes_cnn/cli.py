@@ -38,7 +38,7 @@ def make_parser() -> argparse.ArgumentParser:
     sub.add_parser('mode', help="say whether lessons run in default or full mode, and why").set_defaults(func=mode_cmd)
     return p
 
-# %% ../nbs/cli.ipynb #e8ea8390
+# %% ../nbs/cli.ipynb #280dbdb3
 def main(argv:list[str]|None=None) -> int:
     "Run `notes-cnn` with `argv` (default: the process arguments); return the exit code."
     parser = make_parser()

@@ -22,7 +22,7 @@ def on_colab() -> bool:
     "True when running inside a Google Colab runtime."
     return 'google.colab' in sys.modules
 
-# %% ../nbs/course.ipynb #f007e0aa
+# %% ../nbs/course.ipynb #8a1b40ef
 def env_flag(name:str) -> bool|None:
     "Environment variable `name` read as a boolean; `None` when unset."
     val = os.environ.get(name)
@@ -31,7 +31,7 @@ def env_flag(name:str) -> bool|None:
     if val.strip().lower() in _FALSE: return False
     raise ValueError(f"{name}={val!r} is not a boolean: use one of {', '.join(_TRUE + _FALSE[:-1])}")
 
-# %% ../nbs/course.ipynb #7d7b1942
+# %% ../nbs/course.ipynb #81ccfbb9
 def is_full() -> bool:
     "Whether lessons run in full mode: `NOTES_CNN_FULL` when set, else Colab with a GPU."
     flag = env_flag(FULL_ENV)
@@ -40,7 +40,7 @@ def is_full() -> bool:
     import torch  # imported only here so that the CLI and `import notes_cnn` stay light
     return torch.cuda.is_available()
 
-# %% ../nbs/course.ipynb #a5b3af42
+# %% ../nbs/course.ipynb #30f84144
 @contextmanager
 def force_mode(full:bool):
     "Run the block in full mode (`full=True`) or default mode, restoring the previous setting after."
@@ -51,12 +51,12 @@ def force_mode(full:bool):
         if prev is None: os.environ.pop(FULL_ENV, None)
         else: os.environ[FULL_ENV] = prev
 
-# %% ../nbs/course.ipynb #f590f988
+# %% ../nbs/course.ipynb #f596c5db
 def pick(default, full):
     "`full` in full mode, `default` otherwise: how lessons choose data, sizes and epochs."
     return full if is_full() else default
 
-# %% ../nbs/course.ipynb #e07a4492
+# %% ../nbs/course.ipynb #8c7d205c
 def describe_mode() -> str:
     "One line saying which mode is active and why."
     flag = env_flag(FULL_ENV)
@@ -64,11 +64,11 @@ def describe_mode() -> str:
     what = 'full: real data, pretrained weights, GPU' if is_full() else 'default: embedded data, small models, CPU'
     return f"{what} ({why})"
 
-# %% ../nbs/course.ipynb #101468d7
+# %% ../nbs/course.ipynb #459d088a
 REPO = 'notes-cnn/notes-cnn'  # GitHub owner/name: source of the Colab links
 DOCS = 'https://notes-cnn.github.io/notes-cnn/'  # where the rendered lessons live
 
-# %% ../nbs/course.ipynb #8c7d205c
+# %% ../nbs/course.ipynb #ca1df1a4
 @dataclass(frozen=True)
 class Lesson:
     "A lesson: number, notebook slug, title, the note it explains, its module, and whether it is written."
@@ -81,7 +81,7 @@ class Lesson:
     @property
     def doc_url(self) -> str: return f"{DOCS}{self.slug}.html"  # nbdev drops the number from page names
 
-# %% ../nbs/course.ipynb #56d193ff
+# %% ../nbs/course.ipynb #7bfc13fb
 LESSONS = [
     Lesson(0, 'partial', 'Partial: configure now, call later',
            '`partial` freezes arguments now; a misspelt keyword fails only at call time', 'notes_cnn.partial', ready=True),
@@ -104,7 +104,7 @@ LESSONS = [
            'a CPU is enough; same classes, transforms, size and normalisation as training', 'notes_cnn.inference'),
 ]
 
-# %% ../nbs/course.ipynb #7bfc13fb
+# %% ../nbs/course.ipynb #cff20368
 def lesson_table(lessons=LESSONS) -> str:
     "The lessons as a Markdown table for the course home page."
     rows = ["| # | Lesson | The note, in short | Module | Run |", "|---|---|---|---|---|"]
@@ -114,12 +114,12 @@ def lesson_table(lessons=LESSONS) -> str:
         rows.append(f"| {l.num:02d} | {title} | {l.note} | `{l.module}` | {run} |")
     return '\n'.join(rows)
 
-# %% ../nbs/course.ipynb #063477fb
+# %% ../nbs/course.ipynb #696daf58
 def colab_badge(lesson:Lesson) -> str:
     "Markdown for the 'Open in Colab' badge of `lesson`."
     return f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({lesson.colab_url})"
 
-# %% ../nbs/course.ipynb #db794b55
+# %% ../nbs/course.ipynb #95ae772b
 COLAB_INSTALL = f"""#| hide
 #| download
 # On Colab only: install the course package with the lesson extras (elsewhere this cell does nothing).

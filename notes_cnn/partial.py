@@ -11,14 +11,14 @@ __all__ = ['keyword_names', 'unknown_keyword_error', 'UncheckedPartialWarning', 
 import difflib, inspect, warnings
 from functools import partial
 
-# %% ../nbs/00_partial.ipynb #474546b6
+# %% ../nbs/00_partial.ipynb #b8bfe45c
 _KEYWORD_KINDS = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
 
 def keyword_names(sig:inspect.Signature) -> list[str]:
     "Names that a call with signature `sig` accepts as keywords, in order."
     return [n for n, p in sig.parameters.items() if p.kind in _KEYWORD_KINDS]
 
-# %% ../nbs/00_partial.ipynb #8250df78
+# %% ../nbs/00_partial.ipynb #c171b497
 def _callable_name(func) -> str:
     "A readable name for `func`, looking through a partial to what it wraps."
     f = getattr(func, 'func', func)
@@ -30,11 +30,11 @@ def unknown_keyword_error(func, bad:str, valid:list[str]) -> TypeError:
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return TypeError(f"{_callable_name(func)}() has no keyword argument {bad!r}{hint}; valid keywords: {', '.join(valid)}")
 
-# %% ../nbs/00_partial.ipynb #5176f79a
+# %% ../nbs/00_partial.ipynb #d44bfae6
 class UncheckedPartialWarning(UserWarning):
     "Warned when `checked_partial` cannot read a signature and so checks nothing."
 
-# %% ../nbs/00_partial.ipynb #c41e1af4
+# %% ../nbs/00_partial.ipynb #5fc59bfa
 def checked_partial(func, /, *args, **kwargs) -> partial:
     "`functools.partial(func, *args, **kwargs)`, but bad arguments fail now instead of at call time."
     if not callable(func): raise TypeError(f"checked_partial() needs a callable, got {type(func).__name__}: {func!r}")
