@@ -86,7 +86,7 @@ LESSONS = [
     Lesson(0, 'partial', 'Partial: configure now, call later',
            '`partial` freezes arguments now; a misspelt keyword fails only at call time', 'notes_cnn.partial', ready=True),
     Lesson(1, 'data', 'Dataset vs DataLoader',
-           'a Dataset is indexed one item at a time; a DataLoader batches, shuffles and loads in worker processes', 'notes_cnn.data'),
+           'a Dataset is indexed one item at a time; a DataLoader batches, shuffles and loads in worker processes', 'notes_cnn.data', ready=True),
     Lesson(2, 'metrics', 'Metrics compare models, the loss trains them',
            'metrics never touch the gradients; accuracy misleads on imbalanced data', 'notes_cnn.metrics'),
     Lesson(3, 'learner', 'A Learner you can read', 'a training loop with callbacks, a recorder and a progress bar', 'notes_cnn.learner'),

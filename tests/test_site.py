@@ -22,8 +22,9 @@ def test_lesson_pages_are_processed(proc):
     for l in LESSONS:
         if not l.ready: continue
         cells = json.loads((proc/l.notebook).read_text())['cells']
-        front = ''.join(cells[0]['source'])
-        assert cells[0]['cell_type'] == 'raw' and f"title: '{l.title}'" in front, f"{l.notebook}: title not in front matter"
+        assert cells[0]['cell_type'] == 'raw', f"{l.notebook}: no front matter"
+        front = yaml.safe_load(''.join(cells[0]['source']).strip().strip('-'))
+        assert (front['title'], front['output-file']) == (l.title, f'{l.slug}.html'), f"{l.notebook}: {front}"
         src = '\n'.join(''.join(c['source']) for c in cells)
         assert 'google.colab' not in src, f"{l.notebook}: the hidden Colab install cell reached the page"
         assert l.colab_url in src, f"{l.notebook}: no Colab badge on the page"
