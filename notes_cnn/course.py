@@ -89,7 +89,7 @@ LESSONS = [
            'a Dataset is indexed one item at a time; a DataLoader batches, shuffles and loads in worker processes', 'notes_cnn.data', ready=True),
     Lesson(2, 'metrics', 'Metrics compare models, the loss trains them',
            'metrics never touch the gradients; accuracy misleads on imbalanced data', 'notes_cnn.metrics', ready=True),
-    Lesson(3, 'learner', 'A Learner you can read', 'a training loop with callbacks, a recorder and a progress bar', 'notes_cnn.learner'),
+    Lesson(3, 'learner', 'A Learner you can read', 'a training loop with callbacks, a recorder and a progress bar', 'notes_cnn.learner', ready=True),
     Lesson(4, 'one_cycle', 'The one-cycle policy',
            'warm up then anneal; validation loss a little worse, then much better, means the max LR is right', 'notes_cnn.schedule'),
     Lesson(5, 'lr_finder', 'The LR finder', 'the steepest slope left of the minimum', 'notes_cnn.lr_finder'),
