@@ -159,19 +159,24 @@ class DataLoaders:
                 f"batch size {self.train.batch_size}, classes {self.classes})")
 
 # %% ../nbs/01_data.ipynb #275469e5
+@patch(cls_method=True)
+def from_split(cls:DataLoaders, ds, valid_pct:float=0.2, seed:int=0, labels=None, **kwargs):
+    "Split `ds` with `stratified_split` on `labels` (default: `ds.targets`) and make `DataLoaders` of the two parts."
+    labels = labels if labels is not None else getattr(ds, 'targets', None)
+    if labels is None: raise ValueError(f"{type(ds).__name__} has no `targets`: pass the label of every item as `labels`")
+    t, v = stratified_split(labels, valid_pct, seed)
+    return cls.from_dsets(Subset(ds, t), Subset(ds, v), seed=seed, **kwargs)
+
+# %% ../nbs/01_data.ipynb #53297c5d
 def digits_dls(size:int=8, bs:int=64, valid_pct:float=0.2, seed:int=0, channels:int=1, **kwargs) -> DataLoaders:
     "Digits at `size` pixels, split with `stratified_split`, as `DataLoaders`."
-    ds = Digits(size, channels)
-    t, v = stratified_split(ds.targets, valid_pct, seed)
-    return DataLoaders.from_dsets(Subset(ds, t), Subset(ds, v), bs=bs, seed=seed, **kwargs)
+    return DataLoaders.from_split(Digits(size, channels), valid_pct, seed, bs=bs, **kwargs)
 
 def shapes_dls(n:int=1000, size:int=32, bs:int=64, valid_pct:float=0.2, seed:int=0, target:str='label', **kwargs) -> DataLoaders:
     "`n` synthetic shapes at `size` pixels, split with `stratified_split`, as `DataLoaders`."
-    ds = Shapes(n, size, seed, target)
-    t, v = stratified_split(ds.targets, valid_pct, seed)
-    return DataLoaders.from_dsets(Subset(ds, t), Subset(ds, v), bs=bs, seed=seed, **kwargs)
+    return DataLoaders.from_split(Shapes(n, size, seed, target), valid_pct, seed, bs=bs, **kwargs)
 
-# %% ../nbs/01_data.ipynb #275653df
+# %% ../nbs/01_data.ipynb #305175f5
 def default_device() -> torch.device:
     "The GPU when one is present, else the CPU."
     return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
@@ -184,7 +189,7 @@ def to_device(b, device=None):
     if isinstance(b, (list, tuple)): return type(b)(to_device(o, device) for o in b)
     return b
 
-# %% ../nbs/01_data.ipynb #305175f5
+# %% ../nbs/01_data.ipynb #4a68c4a6
 def data_dir() -> Path:
     "Where full mode keeps downloaded datasets: `$NOTES_CNN_DATA`, else `~/.cache/notes_cnn`."
     return Path(os.environ.get('NOTES_CNN_DATA', Path.home()/'.cache'/'notes_cnn')).expanduser()
