@@ -9,7 +9,7 @@ __all__ = ['SHAPES', 'Digits', 'seed_worker', 'Shapes', 'show_batch', 'image_fol
            'DataLoaders', 'digits_dls', 'shapes_dls', 'default_device', 'to_device', 'data_dir']
 
 # %% ../nbs/01_data.ipynb #17d8b1f3
-import math, os
+import os
 from pathlib import Path
 import numpy as np
 import torch, torch.nn.functional as F

@@ -11,7 +11,6 @@ __all__ = ['CancelBatchException', 'CancelEpochException', 'CancelFitException',
 
 # %% ../nbs/03_learner.ipynb #791057a7
 import os, random, time
-from functools import partial
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.basics import patch

@@ -9,6 +9,7 @@ __all__ = ['pred_labels', 'accuracy', 'error_rate', 'confusion_matrix', 'balance
            'plot_confusion_matrix']
 
 # %% ../nbs/02_metrics.ipynb #a4ec854f
+import numpy as np
 import torch
 
 # %% ../nbs/02_metrics.ipynb #d19a2a9e

@@ -1,5 +1,5 @@
 "The wheel builds, passes `twine check`, and works when installed into a fresh virtual environment."
-import sys, zipfile
+import subprocess, sys, zipfile
 import pytest
 from conftest import ROOT, sh
 
@@ -38,3 +38,9 @@ def test_clean_install_imports(venv, tmp_path):
 def test_clean_install_cli(venv, tmp_path):
     assert 'lessons' in sh(venv/'bin'/'notes-cnn', '--help', cwd=tmp_path).stdout
     assert sh(venv/'bin'/'notes-cnn', 'lessons', cwd=tmp_path).stdout.startswith('00  ready')
+
+def test_exported_modules_use_only_names_they_import():
+    # notebook tests run in the notebook's namespace, where a hidden cell's import hides a missing one in the module
+    r = subprocess.run([sys.executable, '-m', 'pyflakes', *sorted(str(p) for p in (ROOT/'notes_cnn').glob('*.py'))],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout
