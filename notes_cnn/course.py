@@ -92,7 +92,7 @@ LESSONS = [
     Lesson(3, 'learner', 'A Learner you can read', 'a training loop with callbacks, a recorder and a progress bar', 'notes_cnn.learner', ready=True),
     Lesson(4, 'one_cycle', 'The one-cycle policy',
            'warm up then anneal; validation loss a little worse, then much better, means the max LR is right', 'notes_cnn.schedule', ready=True),
-    Lesson(5, 'lr_finder', 'The LR finder', 'the steepest slope left of the minimum', 'notes_cnn.lr_finder'),
+    Lesson(5, 'lr_finder', 'The LR finder', 'the steepest slope left of the minimum', 'notes_cnn.lr_finder', ready=True),
     Lesson(6, 'transfer', 'Transfer learning and fine-tuning',
            "pretrained weights transfer; use their normalisation stats; fine-tune with max LR = lr/5..10", 'notes_cnn.transfer'),
     Lesson(7, 'recipe', 'Small images first: the fitting recipe',
