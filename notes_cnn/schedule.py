@@ -85,7 +85,9 @@ class ValidateEvery(Callback):
 
 # %% ../nbs/04_one_cycle.ipynb #4d45228a
 def diagnose_max_lr(valid_losses, rise_low:float=0.05, rise_high:float=1.0) -> tuple[str, str]:
-    "Read validation losses taken through a one-cycle run: ('too low' | 'about right' | 'too high', the reason)."
+    "Read the validation losses of a one-cycle run (a list, or a `ValidateEvery`): ('too low' | 'about right' | 'too high', why)."
+    if isinstance(valid_losses, ValidateEvery): valid_losses = [r['valid_loss'] for _, r in valid_losses.points]
+    if len(valid_losses) < 3: raise ValueError(f"{len(valid_losses)} validation losses are too few to see a curve: validate more often")
     if not all(math.isfinite(v) for v in valid_losses): return 'too high', "the validation loss became NaN or infinite"
     start, end = valid_losses[0], valid_losses[-1]
     if end >= start: return 'too high', f"the validation loss ended no better than it started ({start:.3g} -> {end:.3g})"
