@@ -9,6 +9,7 @@ import torch, torch.nn.functional as F
 from notes_cnn.data import digits_dls
 from notes_cnn.learner import Learner, set_seed, simple_cnn
 from notes_cnn.metrics import accuracy
+from timing import interleaved
 
 def make(seed=0):
     "Fresh data and model from `seed`."
@@ -42,10 +43,9 @@ def main(repeats:int=5):
     "Print the fastest epoch of each variant and its ratio to the hand-written loop."
     runs = {'hand-written loop (baseline)': hand_loop, 'Learner, default callbacks': lambda: learner(True),
             'Learner, no progress display': lambda: learner(False)}
-    times, models = {k: [] for k in runs}, {}
-    for r in range(repeats):
-        for name, f in list(runs.items())[::1 if r % 2 == 0 else -1]:  # alternate the order: none always runs first
-            models[name], t = f(); times[name].append(t)
+    results = interleaved(runs, repeats)
+    models = {name: rs[-1][0] for name, rs in results.items()}
+    times = {name: [t for _, t in rs] for name, rs in results.items()}
     ref = models['hand-written loop (baseline)']
     same = all(all(torch.equal(p, q) for p, q in zip(ref.parameters(), m.parameters())) for m in models.values())
     base = min(times['hand-written loop (baseline)'])

@@ -9,6 +9,7 @@ import torch, torch.nn.functional as F
 from notes_cnn.data import digits_dls
 from notes_cnn.learner import set_seed, simple_cnn
 from notes_cnn.lr_finder import lr_find
+from timing import interleaved
 
 try: from torch_lr_finder import LRFinder
 except ImportError: raise SystemExit("this benchmark compares against torch-lr-finder: pip install -e '.[bench]'")
@@ -40,10 +41,9 @@ def theirs():
 def main(repeats:int=5):
     "Print the fastest time per iteration of each, their ratio, and how far apart the curves are."
     runs = {'torch-lr-finder (baseline)': theirs, 'notes_cnn lr_find': ours}
-    times, curves = {k: [] for k in runs}, {}
-    for r in range(repeats):
-        for name, f in list(runs.items())[::1 if r % 2 == 0 else -1]:  # alternate the order: neither always runs second
-            t, lrs, losses = f(); times[name].append(t); curves[name] = (lrs, losses)
+    results = interleaved(runs, repeats)
+    times = {name: [t for t, _, _ in rs] for name, rs in results.items()}
+    curves = {name: rs[-1][1:] for name, rs in results.items()}
     base = min(times['torch-lr-finder (baseline)'])
     print(f"{'LR range test, 100 iterations':<30} {'ms/iter':>8} {'ratio':>7}   (fastest of {repeats})")
     for name, ts in times.items(): print(f"{name:<30} {1000 * min(ts):>8.2f} {min(ts) / base:>7.3f}")
