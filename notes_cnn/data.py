@@ -45,7 +45,7 @@ def seed_worker(worker_id:int):
     for ds in unwrap(get_worker_info().dataset):
         if isinstance(getattr(ds, 'rng', None), np.random.Generator): ds.rng = np.random.default_rng(get_worker_info().seed)
 
-# %% ../nbs/01_data.ipynb #c1e65173
+# %% ../nbs/01_data.ipynb #f32c8bc3
 SHAPES = ('circle', 'square', 'triangle', 'cross')
 
 def _inside(shape:str, dx, dy, r):
@@ -55,7 +55,7 @@ def _inside(shape:str, dx, dy, r):
     if shape == 'triangle': return (dy >= -r) & (dy <= 0.8 * r) & (abs(dx) <= (dy + r) * 0.6)
     return ((abs(dx) <= r / 3) & (abs(dy) <= r)) | ((abs(dy) <= r / 3) & (abs(dx) <= r))
 
-# %% ../nbs/01_data.ipynb #f32c8bc3
+# %% ../nbs/01_data.ipynb #586326a0
 class Shapes(Dataset):
     "`n` RGB images of one shape each at `size` pixels, with exact masks; item `i` depends only on (`seed`, `i`)."
     def __init__(self, n:int=1000, size:int=32, seed:int=0, target:str='label', noise:float=0.05):
@@ -68,7 +68,7 @@ class Shapes(Dataset):
     def targets(self) -> torch.Tensor: return torch.arange(self.n) % len(SHAPES)  # classes cycle: exactly balanced
     def __len__(self): return self.n
 
-# %% ../nbs/01_data.ipynb #586326a0
+# %% ../nbs/01_data.ipynb #99aff311
 @patch
 def render(self:Shapes, i:int):
     "Image `(3, size, size)`, label and mask `(size, size)` of item `i`."
@@ -88,7 +88,7 @@ def __getitem__(self:Shapes, i:int):
     img, label, mask = self.render(i)
     return img, (mask if self.target == 'mask' else label)
 
-# %% ../nbs/01_data.ipynb #7d8a4589
+# %% ../nbs/01_data.ipynb #817360a8
 def show_batch(batch, classes=None, n:int=8, figsize=None):
     "Plot the first `n` images of `batch` (a pair `(xb, yb)`, or `DataLoaders`) titled with their classes, masks below."
     import matplotlib.pyplot as plt  # imported here so that importing the package stays light
@@ -106,7 +106,7 @@ def show_batch(batch, classes=None, n:int=8, figsize=None):
     fig.tight_layout()
     return fig
 
-# %% ../nbs/01_data.ipynb #c5865579
+# %% ../nbs/01_data.ipynb #31bb243c
 def image_folder(path, size:int=64, tfms=None):
     "torchvision `ImageFolder` over class sub-folders of `path`: images resized to `size` and made tensors."
     from torchvision import transforms as T
@@ -114,7 +114,7 @@ def image_folder(path, size:int=64, tfms=None):
     if not Path(path).is_dir(): raise FileNotFoundError(f"{path} is not a folder of class sub-folders")
     return ImageFolder(str(path), transform=tfms or T.Compose([T.Resize((size, size)), T.ToTensor()]))
 
-# %% ../nbs/01_data.ipynb #c9d60a36
+# %% ../nbs/01_data.ipynb #4963db8e
 def stratified_split(labels, valid_pct:float=0.2, seed:int=0) -> tuple[list[int], list[int]]:
     "Train and valid indices in which each class is split in the proportion `valid_pct`."
     if not 0 < valid_pct < 1: raise ValueError(f"valid_pct must be between 0 and 1, got {valid_pct}")
@@ -127,12 +127,12 @@ def stratified_split(labels, valid_pct:float=0.2, seed:int=0) -> tuple[list[int]
         valid += idx[:n_valid].tolist(); train += idx[n_valid:].tolist()
     return sorted(train), sorted(valid)
 
-# %% ../nbs/01_data.ipynb #b95a9268
+# %% ../nbs/01_data.ipynb #fc082e2c
 def classes_of(ds) -> list[str]|None:
     "The class names of `ds`, looking through `Subset`s; `None` if it has none."
     return next((list(d.classes) for d in unwrap(ds) if getattr(d, 'classes', None) is not None), None)
 
-# %% ../nbs/01_data.ipynb #fc082e2c
+# %% ../nbs/01_data.ipynb #504f8158
 class DataLoaders:
     "A training and a validation `DataLoader`, with the class names in the order the labels use."
     def __init__(self, train:DataLoader, valid:DataLoader, classes=None):
@@ -158,7 +158,7 @@ class DataLoaders:
         return (f"DataLoaders({len(self.train.dataset)} train / {len(self.valid.dataset)} valid items, "
                 f"batch size {self.train.batch_size}, classes {self.classes})")
 
-# %% ../nbs/01_data.ipynb #275469e5
+# %% ../nbs/01_data.ipynb #40bea06c
 @patch(cls_method=True)
 def from_split(cls:DataLoaders, ds, valid_pct:float=0.2, seed:int=0, labels=None, **kwargs):
     "Split `ds` with `stratified_split` on `labels` (default: `ds.targets`) and make `DataLoaders` of the two parts."
@@ -167,7 +167,7 @@ def from_split(cls:DataLoaders, ds, valid_pct:float=0.2, seed:int=0, labels=None
     t, v = stratified_split(labels, valid_pct, seed)
     return cls.from_dsets(Subset(ds, t), Subset(ds, v), seed=seed, **kwargs)
 
-# %% ../nbs/01_data.ipynb #53297c5d
+# %% ../nbs/01_data.ipynb #1e0575c9
 def digits_dls(size:int=8, bs:int=64, valid_pct:float=0.2, seed:int=0, channels:int=1, **kwargs) -> DataLoaders:
     "Digits at `size` pixels, split with `stratified_split`, as `DataLoaders`."
     return DataLoaders.from_split(Digits(size, channels), valid_pct, seed, bs=bs, **kwargs)
@@ -176,7 +176,7 @@ def shapes_dls(n:int=1000, size:int=32, bs:int=64, valid_pct:float=0.2, seed:int
     "`n` synthetic shapes at `size` pixels, split with `stratified_split`, as `DataLoaders`."
     return DataLoaders.from_split(Shapes(n, size, seed, target), valid_pct, seed, bs=bs, **kwargs)
 
-# %% ../nbs/01_data.ipynb #305175f5
+# %% ../nbs/01_data.ipynb #4c3c8623
 def default_device() -> torch.device:
     "The GPU when one is present, else the CPU."
     return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
@@ -189,7 +189,7 @@ def to_device(b, device=None):
     if isinstance(b, (list, tuple)): return type(b)(to_device(o, device) for o in b)
     return b
 
-# %% ../nbs/01_data.ipynb #4a68c4a6
+# %% ../nbs/01_data.ipynb #807d6ae0
 def data_dir() -> Path:
     "Where full mode keeps downloaded datasets: `$NOTES_CNN_DATA`, else `~/.cache/notes_cnn`."
     return Path(os.environ.get('NOTES_CNN_DATA', Path.home()/'.cache'/'notes_cnn')).expanduser()
