@@ -63,8 +63,8 @@ def _binary_auc(scores:torch.Tensor, is_pos:torch.Tensor) -> torch.Tensor:
     if n_pos == 0 or n_neg == 0: raise ValueError("ROC AUC needs both positive and negative items for every class scored")
     uniq, inv = torch.unique(scores.double(), return_inverse=True)
     ranks = torch.empty_like(scores, dtype=torch.double)
-    ranks[scores.double().argsort()] = torch.arange(1, len(scores) + 1, dtype=torch.double)
-    avg_rank = torch.zeros(len(uniq), dtype=torch.double).index_add_(0, inv, ranks) / torch.bincount(inv)
+    ranks[scores.double().argsort()] = torch.arange(1, len(scores) + 1, dtype=torch.double, device=scores.device)
+    avg_rank = torch.zeros(len(uniq), dtype=torch.double, device=scores.device).index_add_(0, inv, ranks) / torch.bincount(inv)
     return (avg_rank[inv][is_pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
 
 # %% ../nbs/02_metrics.ipynb #a65deab8
