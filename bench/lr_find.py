@@ -25,7 +25,7 @@ def ours():
     "Our sweep: (seconds per iteration, learning rates, losses)."
     model, dl = make()
     start = time.perf_counter()
-    res = lr_find(model, dl, F.cross_entropy, torch.optim.Adam, START, END, N, stop_div=False)
+    res = lr_find(model, dl, F.cross_entropy, torch.optim.Adam, start_lr=START, end_lr=END, num_it=N, stop_div=False)
     return (time.perf_counter() - start) / len(res.lrs), res.lrs, res.losses
 
 def theirs():

@@ -6,7 +6,7 @@ Docs: https://notes-cnn.github.io/notes-cnn/course.html.md"""
 
 # %% auto #0
 __all__ = ['FULL_ENV', 'REPO', 'DOCS', 'LESSONS', 'COLAB_INSTALL', 'on_colab', 'env_flag', 'is_full', 'force_mode', 'pick',
-           'describe_mode', 'Lesson', 'lesson_table', 'colab_badge']
+           'describe_mode', 'Lesson', 'lesson_table', 'colab_badge', 'fails_with']
 
 # %% ../nbs/course.ipynb #96455157
 import os, sys
@@ -126,3 +126,15 @@ COLAB_INSTALL = f"""#| hide
 import sys, subprocess
 if 'google.colab' in sys.modules:
     subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', 'notes-cnn[course] @ git+https://github.com/{REPO}'], check=True)"""
+
+# %% ../nbs/course.ipynb #ff4d7ed9
+@contextmanager
+def fails_with(contains:str='', # text the error message must contain
+               exc:type=Exception): # the type of error expected
+    "Check that the block raises `exc` with `contains` in its message (fastcore's `expect_fail`), and print the error."
+    from fastcore.test import expect_fail  # imported here so that the CLI and `import notes_cnn` stay light
+    with expect_fail(exc, contains):
+        try: yield
+        except exc as e:
+            if contains in str(e): print(f"{type(e).__name__}: {e}")  # the error the reader was meant to see
+            raise

@@ -234,6 +234,11 @@ def _item_bytes(item) -> int:
     "Memory taken by one item: its tensors, and 8 bytes for each number."
     return sum(o.numel() * o.element_size() if isinstance(o, torch.Tensor) else 8 for o in item)
 
+def _check_not_empty(train_ds, valid_ds):
+    "Refuse an empty split before a `DataLoader` fails on it with a message about samplers."
+    for name, ds in (('training', train_ds), ('validation', valid_ds)):
+        if len(ds) == 0: raise ValueError(f"the {name} split is empty: check the split, or the folder it was read from")
+
 def _device_types(ds) -> set[str]:
     "The devices that `ds`, or a dataset it wraps, draws its items on."
     return {d.device.type for d in unwrap(ds) if isinstance(getattr(d, 'device', None), torch.device)}
@@ -241,10 +246,11 @@ def _device_types(ds) -> set[str]:
 class DataLoaders:
     "A training and a validation `DataLoader`, with the class names in the order the labels use."
     def __init__(self, train:DataLoader, valid:DataLoader, classes=None):
-        for name, dl in (('training', train), ('validation', valid)):
-            if len(dl.dataset) == 0: raise ValueError(f"the {name} split is empty: check the split, or the folder it was read from")
+        _check_not_empty(train.dataset, valid.dataset)
         self.train, self.valid = train, valid
         self.classes = list(classes) if classes is not None else classes_of(train.dataset)
+        if self.classes is not None and len(self.classes) < 2:
+            raise ValueError(f"the data has one class, {self.classes}: a classifier needs at least two (a folder per class)")
         vc = classes_of(valid.dataset)
         if classes is None and vc is not None and vc != self.classes:
             raise ValueError(f"training and validation data disagree on the classes: {self.classes} vs {vc}")
@@ -258,6 +264,7 @@ class DataLoaders:
                    cache_valid:bool=True,  # draw the validation set once and keep it, if it fits in `CACHE_LIMIT`
                    **kwargs):              # passed on to both `DataLoader`s
         "Shuffled (reproducibly from `seed`) loader over `train_ds`, ordered loader over `valid_ds` with batches of `2*bs`."
+        _check_not_empty(train_ds, valid_ds)
         on_gpu = (_device_types(train_ds) | _device_types(valid_ds)) - {'cpu'}
         if num_workers and on_gpu: raise ValueError(f"this data is drawn on {on_gpu.pop()}, which worker processes cannot do: "
                                                     "use num_workers=0 (a GPU draws a whole batch at once) or draw on the CPU")

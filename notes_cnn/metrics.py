@@ -20,9 +20,12 @@ def pred_labels(preds:torch.Tensor) -> torch.Tensor:
     raise ValueError(f"preds must be scores of shape (N, C) or integer labels of shape (N,), got {preds.dtype} {tuple(preds.shape)}")
 
 def _check(preds, targs):
-    "Raise a clear error unless `preds` and `targs` describe the same number of items."
+    "Raise a clear error unless `preds` and `targs` describe the same number of items, and every prediction is a number."
     if len(preds) != len(targs): raise ValueError(f"{len(preds)} predictions but {len(targs)} targets")
     if len(targs) == 0: raise ValueError("no items to score")
+    if preds.is_floating_point() and not torch.isfinite(preds).all():
+        bad = int((~torch.isfinite(preds.reshape(len(preds), -1))).any(1).sum())
+        raise ValueError(f"{bad} of {len(preds)} predictions contain NaN or inf: the model diverged, or its inputs were bad")
 
 # %% ../nbs/02_metrics.ipynb #52e25d9f
 def accuracy(preds:torch.Tensor, targs:torch.Tensor) -> torch.Tensor:
@@ -40,6 +43,7 @@ def confusion_matrix(preds:torch.Tensor, targs:torch.Tensor, n_classes:int|None=
     _check(preds, targs)
     p = pred_labels(preds)
     n = n_classes or (preds.shape[-1] if preds.ndim == 2 else int(max(p.max(), targs.max())) + 1)
+    if targs.min() < 0 or targs.max() >= n: raise ValueError(f"target classes run from {int(targs.min())} to {int(targs.max())}, but the predictions score classes 0 to {n - 1}")
     return torch.bincount(targs.long() * n + p.long(), minlength=n * n).reshape(n, n)
 
 # %% ../nbs/02_metrics.ipynb #d9174404
