@@ -7,7 +7,7 @@ Docs: https://notes-cnn.github.io/notes-cnn/data.html.md"""
 # %% auto #0
 __all__ = ['SHAPES', 'CACHE_LIMIT', 'BatchedDataset', 'Digits', 'unwrap', 'seed_worker', 'hash32', 'Shapes', 'show_batch',
            'image_folder', 'stratified_split', 'classes_of', 'Cached', 'DataLoaders', 'digits_dls', 'shapes_dls',
-           'default_device', 'to_device', 'data_dir']
+           'default_device', 'to_device', 'data_dir', 'pet_breeds', 'pets_dls']
 
 # %% ../nbs/01_data.ipynb #17d8b1f3
 import os
@@ -168,7 +168,7 @@ def show_batch(batch, classes=None, n:int=8, figsize=None):
     fig, axs = plt.subplots(2 if has_masks else 1, n, figsize=figsize or (1.4 * n, 3 if has_masks else 1.6), squeeze=False)
     for i in range(n):
         x = xb[i].detach().cpu().float()
-        axs[0, i].imshow((x.permute(1, 2, 0).clamp(0, 1) if x.shape[0] == 3 else x[0]).numpy(), cmap='gray')
+        axs[0, i].imshow((x.permute(1, 2, 0).clamp(0, 1) if x.shape[0] == 3 else x[0]).numpy(), cmap='gray', interpolation='nearest')  # pixels as they are
         if has_masks: axs[1, i].imshow(yb[i].cpu().numpy(), cmap='tab10', vmin=0, vmax=9, interpolation='nearest')
         else: axs[0, i].set_title(classes[int(yb[i])] if classes else str(int(yb[i])), fontsize=9)
     for ax in axs.flat: ax.axis('off')
@@ -326,3 +326,21 @@ def to(self:DataLoaders, device):
 def data_dir() -> Path:
     "Where full mode keeps downloaded datasets: `$NOTES_CNN_DATA`, else `~/.cache/notes_cnn`."
     return Path(os.environ.get('NOTES_CNN_DATA', Path.home()/'.cache'/'notes_cnn')).expanduser()
+
+# %% ../nbs/01_data.ipynb #73cc5b1b
+def pet_breeds(root, split:str='trainval') -> list[int]:
+    "The breed (0 to 36) of every image in Oxford-IIIT Pet's `split`, read from its annotation file, no image opened."
+    lines = (Path(root)/'oxford-iiit-pet'/'annotations'/f'{split}.txt').read_text().split('\n')
+    return [int(l.split()[1]) - 1 for l in lines if l.strip()]
+
+def pets_dls(root=None,             # where `oxford-iiit-pet/` is, or goes (default: `data_dir()`)
+             size:int=224,          # image side in pixels, after resizing
+             bs:int=32,             # training batch size
+             download:bool=False,   # fetch the dataset (about 800 MB) if it is not in `root` yet
+             **kwargs) -> DataLoaders: # passed on to `DataLoaders.from_split`
+    "Oxford-IIIT Pet's 37 breeds at `size` pixels as `DataLoaders`, split stratified by breed."
+    from torchvision import transforms as T
+    from torchvision.datasets import OxfordIIITPet
+    root = Path(root or data_dir())
+    pets = OxfordIIITPet(root, split='trainval', download=download, transform=T.Compose([T.Resize((size, size)), T.ToTensor()]))
+    return DataLoaders.from_split(pets, labels=pet_breeds(root), bs=bs, **kwargs)

@@ -1,12 +1,19 @@
 """Write README.md from nbs/index.ipynb without Quarto (which `nbdev-readme` needs and these machines lack).
 
-Markdown cells are copied as they are; code cells marked `#| hide` are left out; other code cells are shown as
-Python blocks (directive lines removed) followed by their text outputs. `python tools/readme.py --check` exits 1
+Markdown cells are copied as they are, except that relative links to site pages (`learner.html`) become absolute
+(the README is read on GitHub and PyPI, away from the site); code cells marked `#| hide` are left out; other code
+cells are shown as Python blocks (directive lines removed) followed by their text outputs. `python tools/readme.py --check` exits 1
 when README.md is out of date instead of writing it."""
-import json, sys
+import json, re, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from notes_cnn.course import DOCS  # where the site lives
+
+def _absolute(md:str) -> str:
+    "`md` with relative links to site pages made absolute."
+    return re.sub(r'\]\((?!https?://|#)([\w-]+\.html(?:#[^)\s]*)?)\)', lambda m: f"]({DOCS}{m[1]})", md)
 NOTICE = "<!-- Generated from nbs/index.ipynb by tools/readme.py: edit the notebook, not this file. -->"
 
 def _directives(src:str) -> set[str]:
@@ -26,7 +33,7 @@ def _outputs(cell:dict) -> list[str]:
 def _cell_md(cell:dict) -> list[str]:
     "The README blocks for one notebook cell."
     src = ''.join(cell['source'])
-    if cell['cell_type'] == 'markdown': return [src.strip()]
+    if cell['cell_type'] == 'markdown': return [_absolute(src.strip())]
     if cell['cell_type'] != 'code' or 'hide' in _directives(src): return []
     code = '\n'.join(l for l in src.splitlines() if not l.startswith('#| ')).strip()
     shown = [] if 'echo: false' in _directives(src) else [f"```python\n{code}\n```"]
