@@ -158,7 +158,10 @@ def draw(self:Shapes, idxs:list) -> list:
     return [item for i in range(0, len(idxs), chunk) for item in self._items(idxs[i:i + chunk])]
 
 # %% ../nbs/01_data.ipynb #817360a8
-def show_batch(batch, classes=None, n:int=8, figsize=None):
+def show_batch(batch,         # a pair `(xb, yb)`, or `DataLoaders` (whose first training batch is shown)
+               classes=None,  # class names in label order (default: the `DataLoaders`' own)
+               n:int=8,       # how many items to show
+               figsize=None): # matplotlib figure size (default: a row of small squares)
     "Plot the first `n` images of `batch` (a pair `(xb, yb)`, or `DataLoaders`) titled with their classes, masks below."
     import matplotlib.pyplot as plt  # imported here so that importing the package stays light
     if hasattr(batch, 'one_batch'): classes, batch = classes or batch.classes, batch.one_batch()
@@ -176,7 +179,9 @@ def show_batch(batch, classes=None, n:int=8, figsize=None):
     return fig
 
 # %% ../nbs/01_data.ipynb #31bb243c
-def image_folder(path, size:int=64, tfms=None):
+def image_folder(path,          # a folder with one sub-folder of images per class
+                 size:int=64,   # every image is resized to `size` x `size` pixels
+                 tfms=None):    # a torchvision transform to use instead of resize-then-tensor
     "torchvision `ImageFolder` over class sub-folders of `path`: images resized to `size` and made tensors."
     from torchvision import transforms as T
     from torchvision.datasets import ImageFolder
@@ -184,7 +189,10 @@ def image_folder(path, size:int=64, tfms=None):
     return ImageFolder(str(path), transform=tfms or T.Compose([T.Resize((size, size)), T.ToTensor()]))
 
 # %% ../nbs/01_data.ipynb #4963db8e
-def stratified_split(labels, valid_pct:float=0.2, seed:int=0) -> tuple[list[int], list[int]]:
+def stratified_split(labels,               # the class of every item
+                     valid_pct:float=0.2,  # the share of each class that goes to validation
+                     seed:int=0            # seeds the choice of items
+                    ) -> tuple[list[int], list[int]]:
     "Train and valid indices in which each class is split in the proportion `valid_pct`."
     if not 0 < valid_pct < 1: raise ValueError(f"valid_pct must be between 0 and 1, got {valid_pct}")
     labels, g = torch.as_tensor(labels), torch.Generator().manual_seed(seed)
@@ -282,7 +290,12 @@ class DataLoaders:
 
 # %% ../nbs/01_data.ipynb #40bea06c
 @patch(cls_method=True)
-def from_split(cls:DataLoaders, ds, valid_pct:float=0.2, seed:int=0, labels=None, **kwargs):
+def from_split(cls:DataLoaders,
+               ds,                   # any dataset: it is split into two `Subset`s
+               valid_pct:float=0.2,  # the share of each class that goes to validation
+               seed:int=0,           # seeds the split and the training shuffle
+               labels=None,          # the class of every item (default: `ds.targets`)
+               **kwargs):            # passed on to `DataLoaders.from_dsets`
     "Split `ds` with `stratified_split` on `labels` (default: `ds.targets`) and make `DataLoaders` of the two parts."
     labels = labels if labels is not None else getattr(ds, 'targets', None)
     if labels is None: raise ValueError(f"{type(ds).__name__} has no `targets`: pass the label of every item as `labels`")
@@ -290,13 +303,25 @@ def from_split(cls:DataLoaders, ds, valid_pct:float=0.2, seed:int=0, labels=None
     return cls.from_dsets(Subset(ds, t), Subset(ds, v), seed=seed, **kwargs)
 
 # %% ../nbs/01_data.ipynb #1e0575c9
-def digits_dls(size:int=8, bs:int=64, valid_pct:float=0.2, seed:int=0, channels:int=1, device='cpu', **kwargs) -> DataLoaders:
-    "Digits at `size` pixels, drawn on `device`, split with `stratified_split`, as `DataLoaders`."
+def digits_dls(size:int=8,           # image side in pixels
+               bs:int=64,            # training batch size
+               valid_pct:float=0.2,  # the share of each digit that goes to validation
+               seed:int=0,           # seeds the split and the shuffle
+               channels:int=1,       # 1 (grey) or 3
+               device='cpu',         # where the images are kept and batches drawn
+               **kwargs) -> DataLoaders:
+    "Digits at `size` pixels, drawn on `device`, split with `stratified_split`, as `DataLoaders` (other keywords go to `from_dsets`)."
     return DataLoaders.from_split(Digits(size, channels, device), valid_pct, seed, bs=bs, **kwargs)
 
-def shapes_dls(n:int=1000, size:int=32, bs:int=64, valid_pct:float=0.2, seed:int=0, target:str='label', device='cpu',
+def shapes_dls(n:int=1000,           # number of shapes
+               size:int=32,          # image side in pixels
+               bs:int=64,            # training batch size
+               valid_pct:float=0.2,  # the share of each shape that goes to validation
+               seed:int=0,           # seeds the images, the split and the shuffle
+               target:str='label',   # 'label' or 'mask'
+               device='cpu',         # where batches are drawn
                **kwargs) -> DataLoaders:
-    "`n` synthetic shapes at `size` pixels, drawn on `device`, split with `stratified_split`, as `DataLoaders`."
+    "`n` synthetic shapes at `size` pixels, drawn on `device`, split with `stratified_split`, as `DataLoaders` (other keywords go to `from_dsets`)."
     return DataLoaders.from_split(Shapes(n, size, seed, target, device=device), valid_pct, seed, bs=bs, **kwargs)
 
 # %% ../nbs/01_data.ipynb #4c3c8623
@@ -304,7 +329,8 @@ def default_device() -> torch.device:
     "The GPU when one is present (under `torchrun`, this process's own: `LOCAL_RANK`), else the CPU."
     return torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0))) if torch.cuda.is_available() else torch.device('cpu')
 
-def to_device(b, device=None):
+def to_device(b,            # a tensor, or tuples, lists and dicts of them
+              device=None): # default: `default_device()`
     "Move the tensors in `b` (a tensor, or tuples, lists and dicts of them) to `device` (default: `default_device()`)."
     device = device or default_device()
     if isinstance(b, torch.Tensor): return b.to(device, non_blocking=True)
@@ -337,8 +363,8 @@ def pets_dls(root=None,             # where `oxford-iiit-pet/` is, or goes (defa
              size:int=224,          # image side in pixels, after resizing
              bs:int=32,             # training batch size
              download:bool=False,   # fetch the dataset (about 800 MB) if it is not in `root` yet
-             **kwargs) -> DataLoaders: # passed on to `DataLoaders.from_split`
-    "Oxford-IIIT Pet's 37 breeds at `size` pixels as `DataLoaders`, split stratified by breed."
+             **kwargs) -> DataLoaders:
+    "Oxford-IIIT Pet's 37 breeds at `size` pixels as `DataLoaders`, split stratified by breed (other keywords go to `from_split`)."
     from torchvision import transforms as T
     from torchvision.datasets import OxfordIIITPet
     root = Path(root or data_dir())

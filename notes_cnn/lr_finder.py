@@ -18,7 +18,10 @@ from fastcore.meta import delegates
 from .learner import CancelEpochException, CancelFitException, Callback, Learner, ProgressCallback, Recorder
 
 # %% ../nbs/05_lr_finder.ipynb #36841ebe
-def exp_lrs(start_lr:float, end_lr:float, num_it:int) -> list[float]:
+def exp_lrs(start_lr:float, # the first learning rate
+            end_lr:float,   # the last
+            num_it:int      # how many
+           ) -> list[float]:
     "`num_it` learning rates evenly spaced on a log scale from `start_lr` to `end_lr`, both included."
     return [start_lr * (end_lr / start_lr) ** (i / (num_it - 1)) for i in range(num_it)]
 
@@ -113,7 +116,11 @@ def _learner_lr_find(self:Learner, **kwargs) -> LRFinderResult:
     return _sweep(self, LRFinder(**kwargs))
 
 @delegates(LRFinder)
-def lr_find(model:nn.Module, dl, loss_func, opt_func=torch.optim.Adam, **kwargs) -> LRFinderResult:
+def lr_find(model:nn.Module,           # any PyTorch module, left as it was
+            dl,                        # the training `DataLoader`
+            loss_func,                 # loss(predictions, targets) -> a scalar tensor
+            opt_func=torch.optim.Adam, # makes the optimizer from the parameters and `lr=`
+            **kwargs) -> LRFinderResult:
     "LR range test of a plain PyTorch `model` on `DataLoader` `dl` with `loss_func` and the optimizer `opt_func` makes; the model is put back after."
     loaders = SimpleNamespace(train=dl, valid=dl)  # the sweep trains and checks the model on `dl`; nothing is validated
     return _sweep(Learner(loaders, model, loss_func, opt_func, device=next(model.parameters()).device, progress=False), LRFinder(**kwargs))

@@ -28,17 +28,24 @@ def _check(preds, targs):
         raise ValueError(f"{bad} of {len(preds)} predictions contain NaN or inf: the model diverged, or its inputs were bad")
 
 # %% ../nbs/02_metrics.ipynb #52e25d9f
-def accuracy(preds:torch.Tensor, targs:torch.Tensor) -> torch.Tensor:
+def accuracy(preds:torch.Tensor, # scores `(N, C)` or predicted labels `(N,)`
+             targs:torch.Tensor  # true classes `(N,)`
+            ) -> torch.Tensor:
     "Fraction of items whose predicted class equals the target."
     _check(preds, targs)
     return (pred_labels(preds) == targs).float().mean()
 
-def error_rate(preds:torch.Tensor, targs:torch.Tensor) -> torch.Tensor:
+def error_rate(preds:torch.Tensor, # scores `(N, C)` or predicted labels `(N,)`
+               targs:torch.Tensor  # true classes `(N,)`
+              ) -> torch.Tensor:
     "Fraction of items whose predicted class is wrong: `1 - accuracy`."
     return 1 - accuracy(preds, targs)
 
 # %% ../nbs/02_metrics.ipynb #1f93995c
-def confusion_matrix(preds:torch.Tensor, targs:torch.Tensor, n_classes:int|None=None) -> torch.Tensor:
+def confusion_matrix(preds:torch.Tensor,      # scores `(N, C)` or predicted labels `(N,)`
+                     targs:torch.Tensor,      # true classes `(N,)`
+                     n_classes:int|None=None  # default: the width of `preds`, or the largest class seen + 1
+                    ) -> torch.Tensor:
     "Counts of (true class, predicted class) pairs: rows are targets, columns predictions."
     _check(preds, targs)
     p = pred_labels(preds)
@@ -47,13 +54,17 @@ def confusion_matrix(preds:torch.Tensor, targs:torch.Tensor, n_classes:int|None=
     return torch.bincount(targs.long() * n + p.long(), minlength=n * n).reshape(n, n)
 
 # %% ../nbs/02_metrics.ipynb #d9174404
-def balanced_accuracy(preds:torch.Tensor, targs:torch.Tensor) -> torch.Tensor:
+def balanced_accuracy(preds:torch.Tensor, # scores `(N, C)` or predicted labels `(N,)`
+                      targs:torch.Tensor  # true classes `(N,)`
+                     ) -> torch.Tensor:
     "Mean recall over the classes present in `targs`: each class weighs the same."
     cm = confusion_matrix(preds, targs).double()
     present = cm.sum(1) > 0
     return (cm.diag()[present] / cm.sum(1)[present]).mean().float()
 
-def f1_macro(preds:torch.Tensor, targs:torch.Tensor) -> torch.Tensor:
+def f1_macro(preds:torch.Tensor, # scores `(N, C)` or predicted labels `(N,)`
+             targs:torch.Tensor  # true classes `(N,)`
+            ) -> torch.Tensor:
     "Mean F1 over the classes in `targs` or the predictions (F1 = 2TP / (2TP + FP + FN))."
     cm = confusion_matrix(preds, targs).double()
     tp, fp, fn = cm.diag(), cm.sum(0) - cm.diag(), cm.sum(1) - cm.diag()
@@ -72,7 +83,9 @@ def _binary_auc(scores:torch.Tensor, is_pos:torch.Tensor) -> torch.Tensor:
     return (avg_rank[inv][is_pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
 
 # %% ../nbs/02_metrics.ipynb #a65deab8
-def roc_auc(preds:torch.Tensor, targs:torch.Tensor) -> torch.Tensor:
+def roc_auc(preds:torch.Tensor, # scores `(N, C)` or predicted labels `(N,)`
+            targs:torch.Tensor  # true classes `(N,)`
+           ) -> torch.Tensor:
     "ROC AUC: binary from scores `(N,)` or `(N, 2)`, else macro one-vs-rest over softmax probabilities `(N, C)`."
     _check(preds, targs)
     if preds.ndim == 1: return _binary_auc(preds.float(), targs == 1).float()
@@ -83,7 +96,10 @@ def roc_auc(preds:torch.Tensor, targs:torch.Tensor) -> torch.Tensor:
     return torch.stack([_binary_auc(probs[:, c], targs == c) for c in range(preds.shape[1])]).mean().float()
 
 # %% ../nbs/02_metrics.ipynb #a5cdb127
-def plot_confusion_matrix(cm:torch.Tensor, classes=None, normalize:bool=False, ax=None):
+def plot_confusion_matrix(cm:torch.Tensor,       # counts from `confusion_matrix`
+                          classes=None,           # class names in label order
+                          normalize:bool=False,   # show each row as fractions of its class
+                          ax=None):               # matplotlib axes to draw on (default: a new figure)
     "Draw confusion matrix `cm` as a heat map with its counts (or row fractions if `normalize`) written in."
     import matplotlib.pyplot as plt  # imported here so that importing the package stays light
     cm = cm.double() / cm.sum(1, keepdim=True).clamp(min=1) if normalize else cm

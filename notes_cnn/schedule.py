@@ -79,7 +79,10 @@ class TorchSched(Callback):
     def after_batch(self): self.sched.step()
 
 # %% ../nbs/04_one_cycle.ipynb #4d45228a
-def diagnose_max_lr(valid_losses, rise_low:float=0.05, rise_high:float=1.0) -> tuple[str, str]:
+def diagnose_max_lr(valid_losses,          # validation losses through one run, or the `ValidateEvery` that took them
+                    rise_low:float=0.05,   # a rebound smaller than this share of the best loss means "never got worse"
+                    rise_high:float=1.0    # a rebound bigger than this share means "much worse", not "a little"
+                   ) -> tuple[str, str]:
     "Read the validation losses of a one-cycle run (a list, or a `ValidateEvery`): ('too low' | 'about right' | 'too high', why)."
     if isinstance(valid_losses, ValidateEvery): valid_losses = [r['valid_loss'] for _, r in valid_losses.points]
     if len(valid_losses) < 3: raise ValueError(f"{len(valid_losses)} validation losses are too few to see a curve: validate more often")
