@@ -76,7 +76,7 @@ class LRFinder(Callback):
         store_attr()
 
     def before_fit(self):
-        self.lrs, self.losses, self.stopped = exp_lrs(self.start_lr, self.end_lr, self.num_it), [], 'end_lr reached'
+        self.lrs, self.losses, self.smoothed, self.stopped = exp_lrs(self.start_lr, self.end_lr, self.num_it), [], [], 'end_lr reached'
         self.ema, self.best = DebiasedEMA(self.beta), math.inf
     def before_batch(self):
         if self.learn.train_iter == self.num_it: raise CancelFitException()
@@ -84,13 +84,13 @@ class LRFinder(Callback):
     def after_loss(self):
         if not torch.isfinite(self.learn.loss): self.stopped = 'loss became NaN or infinite'; raise CancelFitException()
     def after_batch(self):
-        self.losses.append(self.learn.loss.item())
-        smooth = self.ema(self.losses[-1]); self.best = min(self.best, smooth)
-        if self.stop_div and smooth > 4 * self.best: self.stopped = 'diverged'; raise CancelFitException()
+        self.losses.append(self.learn.loss.item()); self.smoothed.append(self.ema(self.losses[-1]))
+        self.best = min(self.best, self.smoothed[-1])
+        if self.stop_div and self.smoothed[-1] > 4 * self.best: self.stopped = 'diverged'; raise CancelFitException()
     def before_validate(self): raise CancelEpochException()  # the sweep is watched, not evaluated
     def result(self) -> LRFinderResult:
         "What the sweep measured."
-        return LRFinderResult(self.lrs[:len(self.losses)], self.losses, smooth_losses(self.losses, self.beta), self.stopped)
+        return LRFinderResult(self.lrs[:len(self.losses)], self.losses, self.smoothed, self.stopped)
 
 # %% ../nbs/05_lr_finder.ipynb #0314761e
 def _sweep(learn:Learner, finder:LRFinder) -> LRFinderResult:
