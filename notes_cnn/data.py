@@ -276,7 +276,7 @@ class DataLoaders:
         on_gpu = (_device_types(train_ds) | _device_types(valid_ds)) - {'cpu'}
         if num_workers and on_gpu: raise ValueError(f"this data is drawn on {on_gpu.pop()}, which worker processes cannot do: "
                                                     "use num_workers=0 (a GPU draws a whole batch at once) or draw on the CPU")
-        if cache_valid and len(valid_ds) and _item_bytes(valid_ds[0]) * len(valid_ds) <= CACHE_LIMIT: valid_ds = Cached(valid_ds)
+        if cache_valid and _item_bytes(valid_ds[0]) * len(valid_ds) <= CACHE_LIMIT: valid_ds = Cached(valid_ds)  # not empty: checked above
         kw = dict(num_workers=num_workers, worker_init_fn=seed_worker, persistent_workers=num_workers > 0) | kwargs
         train = DataLoader(train_ds, bs, shuffle=True, generator=torch.Generator().manual_seed(seed), **kw)
         return cls(train, DataLoader(valid_ds, 2 * bs, **kw), classes)
