@@ -96,7 +96,7 @@ LESSONS = [
            'warm up then anneal; validation loss a little worse, then much better, means the max LR is right', 'notes_cnn.schedule', ready=True),
     Lesson(5, 'lr_finder', 'The LR finder', 'the steepest slope left of the minimum', 'notes_cnn.lr_finder', ready=True),
     Lesson(6, 'transfer', 'Transfer learning and fine-tuning',
-           "pretrained weights transfer; use their normalisation stats; fine-tune with max LR = lr/5..10", 'notes_cnn.transfer'),
+           "pretrained weights transfer; use their normalisation stats; fine-tune with max LR = lr/5..10", 'notes_cnn.transfer', ready=True),
     Lesson(7, 'recipe', 'Small images first: the fitting recipe',
            'train small, then bigger images; bigger nets want bigger images; the three stages', 'notes_cnn.recipe'),
     Lesson(8, 'segmentation', 'Segmentation is per-pixel classification', 'every pixel gets a class', 'notes_cnn.segmentation'),
