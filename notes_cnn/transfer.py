@@ -7,9 +7,9 @@ Docs: https://notes-cnn.github.io/notes-cnn/transfer.html.md"""
 # %% auto #0
 __all__ = ['Normalize', 'channel_stats', 'torchvision_weights', 'weights_stats', 'body_of', 'n_features', 'new_head',
            'is_transfer_model', 'transfer_model', 'transfer_splitter', 'read_state_dict', 'load_pretrained',
-           'shapes_pretrained']
+           'shapes_pretrained', 'suggest_lr']
 
-# %% ../nbs/06_transfer.ipynb #03774803
+# %% ../nbs/06_transfer.ipynb #74cefbd3
 import difflib
 from collections import OrderedDict
 from pathlib import Path
@@ -18,9 +18,10 @@ import torch, torch.nn as nn
 from fastcore.basics import patch
 from .data import shapes_dls
 from .learner import GlobalAvgPool, Learner, set_seed, simple_cnn
-import notes_cnn.schedule, notes_cnn.lr_finder  # Learner.fit_one_cycle and Learner.lr_find
+import notes_cnn.schedule  # noqa: F401 (kept for Learner.fit_one_cycle)
+from .lr_finder import LRFinderResult  # and Learner.lr_find
 
-# %% ../nbs/06_transfer.ipynb #d05e1507
+# %% ../nbs/06_transfer.ipynb #7903395e
 class Normalize(nn.Module):
     "First layer of a model: subtract `mean` and divide by `std` per channel, the statistics the model was trained with."
     def __init__(self,
@@ -32,7 +33,7 @@ class Normalize(nn.Module):
             raise ValueError(f"need one mean and one positive std per channel, got mean={mean.tolist()}, std={std.tolist()}")
         self.register_buffer('mean', mean.view(1, -1, 1, 1)); self.register_buffer('std', std.view(1, -1, 1, 1))
 
-# %% ../nbs/06_transfer.ipynb #42abe188
+# %% ../nbs/06_transfer.ipynb #252f392f
 @patch
 def forward(self:Normalize, x):
     if x.shape[1] != self.mean.shape[1]:
@@ -43,7 +44,7 @@ def forward(self:Normalize, x):
 @patch
 def extra_repr(self:Normalize): return f"mean={[round(v, 4) for v in self.mean.flatten().tolist()]}, std={[round(v, 4) for v in self.std.flatten().tolist()]}"
 
-# %% ../nbs/06_transfer.ipynb #d2a7365c
+# %% ../nbs/06_transfer.ipynb #dab0d83a
 def channel_stats(ds,            # a dataset of `(image, target)` items, images `(C, H, W)`
                   n:int=2048     # at most this many items, spread evenly over `ds`
                  ) -> tuple[list[float], list[float]]:
@@ -54,7 +55,7 @@ def channel_stats(ds,            # a dataset of `(image, target)` items, images 
     xb = torch.stack([it[0] for it in items]).float()
     return xb.mean((0, 2, 3)).tolist(), xb.std((0, 2, 3)).tolist()
 
-# %% ../nbs/06_transfer.ipynb #b64b3cc8
+# %% ../nbs/06_transfer.ipynb #8ea3e16f
 def torchvision_weights(arch:str,             # a torchvision model name ('resnet18'), or a weights name ('ResNet18_Weights.IMAGENET1K_V1')
                         weights:str='DEFAULT' # which of the model's weights, when `arch` is a model name
                        ):
@@ -73,7 +74,7 @@ def weights_stats(arch:str, weights:str='DEFAULT') -> tuple[list[float], list[fl
     tfm = torchvision_weights(arch, weights).transforms()
     return list(tfm.mean), list(tfm.std)
 
-# %% ../nbs/06_transfer.ipynb #98d6a2d7
+# %% ../nbs/06_transfer.ipynb #7c7aa502
 _POOLS = (GlobalAvgPool, nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d, nn.Flatten)
 
 def body_of(model:nn.Module) -> nn.Module:
@@ -87,7 +88,7 @@ def body_of(model:nn.Module) -> nn.Module:
     raise ValueError(f"cannot tell where the body of this {type(model).__name__} ends: give an nn.Sequential with a global pooling layer, "
                      "or a torchvision ResNet, RegNet, EfficientNet or MobileNet")
 
-# %% ../nbs/06_transfer.ipynb #c06e0b45
+# %% ../nbs/06_transfer.ipynb #22728816
 def n_features(body:nn.Module, n_in:int=3) -> int:
     "Channels of the feature maps `body` makes from `n_in`-channel images."
     was_training, p = body.training, next(body.parameters())
@@ -100,7 +101,7 @@ def new_head(nf:int, n_out:int, p:float=0.) -> nn.Sequential:
     "A fresh classifier head: global average pooling, dropout with probability `p` (if any), and a linear layer from `nf` features to `n_out`."
     return nn.Sequential(GlobalAvgPool(), *([nn.Dropout(p)] if p else []), nn.Linear(nf, n_out))
 
-# %% ../nbs/06_transfer.ipynb #60d773bb
+# %% ../nbs/06_transfer.ipynb #beb4d8a9
 def is_transfer_model(model:nn.Module) -> bool:
     "Whether `model` was made by `transfer_model`: a normalisation, a body and a head."
     return isinstance(model, nn.Sequential) and [n for n, _ in model.named_children()] == ['norm', 'body', 'head']
@@ -118,7 +119,7 @@ def transfer_model(model:nn.Module, # a pretrained classifier, or a model made b
     norm.to(next(body.parameters()).device)
     return nn.Sequential(OrderedDict(norm=norm, body=body, head=new_head(n_features(body, norm.mean.shape[1]), n_out, p)))
 
-# %% ../nbs/06_transfer.ipynb #541ff0c3
+# %% ../nbs/06_transfer.ipynb #19c308d0
 def transfer_splitter(model:nn.Module, n_body:int=2) -> list[list]:
     "Parameter groups of a `transfer_model`: its body in `n_body` parts of about equal depth, then its head."
     if not is_transfer_model(model): raise ValueError("transfer_splitter needs a model made by transfer_model (norm, body, head)")
@@ -129,7 +130,7 @@ def transfer_splitter(model:nn.Module, n_body:int=2) -> list[list]:
         seen += len(ps)
     return [p for p in parts if p] + [list(model.head.parameters())]
 
-# %% ../nbs/06_transfer.ipynb #d4358517
+# %% ../nbs/06_transfer.ipynb #8bfa8a14
 _BN = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d, nn.SyncBatchNorm)
 
 @patch
@@ -152,7 +153,7 @@ def unfreeze(self:Learner):
     "Train every parameter group."
     self.freeze_to(0)
 
-# %% ../nbs/06_transfer.ipynb #124dceb8
+# %% ../nbs/06_transfer.ipynb #88aee0b6
 def read_state_dict(path) -> dict:
     "A model's `state_dict` from `path`: a `.safetensors` file, or a PyTorch file (a bare `state_dict`, or what `Learner.save` writes)."
     path = Path(path)
@@ -163,7 +164,7 @@ def read_state_dict(path) -> dict:
     state = torch.load(path, map_location='cpu', weights_only=True)  # tensors only: no code is unpickled
     return state['model'] if isinstance(state, dict) and set(state) == {'model', 'opt'} else state
 
-# %% ../nbs/06_transfer.ipynb #58f992a9
+# %% ../nbs/06_transfer.ipynb #18f21d33
 def load_pretrained(arch:str,              # a torchvision model name, e.g. 'resnet34'
                     weights:str='DEFAULT', # which of its weights (see `torchvision_weights`)
                     weights_file=None      # read the weights from this file instead of torch's cache or the internet
@@ -182,7 +183,7 @@ def load_pretrained(arch:str,              # a torchvision model name, e.g. 'res
         raise ConnectionError(f"could not download the {w} weights of {arch} from {w.url} ({e.reason}): this machine is offline. "
                               f"Copy that file to {cached}, or pass weights_file=PATH") from None
 
-# %% ../nbs/06_transfer.ipynb #3d09bdf1
+# %% ../nbs/06_transfer.ipynb #bbbfe9e6
 def shapes_pretrained(n:int=4000,          # synthetic shapes to train on
                       size:int=32,         # their side in pixels
                       epochs:int=3,        # one-cycle epochs
@@ -197,13 +198,22 @@ def shapes_pretrained(n:int=4000,          # synthetic shapes to train on
     Learner(dls, model, device=device, progress=False).fit_one_cycle(epochs, lr)
     return model
 
-# %% ../nbs/06_transfer.ipynb #19d85da1
-def _min_lr(learn:Learner, rule:str, cap:float) -> tuple[float, str]:
-    "The unfrozen minimum learning rate by the finder's `rule`, at most `cap`, and how it was chosen."
-    try: lr = learn.lr_find().suggestions()[rule]
-    except ValueError as e: return cap, f"max_lr/10: the finder's curve could not be read ({e})"
-    return (lr, f"LR finder, {rule}") if lr <= cap else (cap, f"max_lr/10: the finder's {rule} ({lr:.1e}) was above it")
+# %% ../nbs/06_transfer.ipynb #48316a5a
+def suggest_lr(learn:Learner,
+               rule:str='min/10', # which suggestion of the LR finder: 'steepest', 'min/10' or 'valley'
+               cap=None,          # never more than this
+               fallback=None      # the rate to use when the curve cannot be read (default: raise)
+              ) -> tuple[float, str, LRFinderResult]:
+    "Run the LR finder on `learn` and read a learning rate off the curve by `rule`: `(lr, how it was chosen, the sweep)`."
+    sweep = learn.lr_find()
+    try: lr = sweep.suggestions()[rule]
+    except ValueError as e:
+        if fallback is None: raise
+        return fallback, f"fallback {fallback:.1e}: the curve could not be read ({e})", sweep
+    if cap is not None and lr > cap: return cap, f"capped at {cap:.1e} ({rule} was {lr:.1e})", sweep
+    return lr, f"LR finder, {rule}", sweep
 
+# %% ../nbs/06_transfer.ipynb #e0b373a7
 @patch
 def fine_tune(self:Learner,
               epochs:int,           # one-cycle epochs with everything unfrozen
@@ -218,6 +228,6 @@ def fine_tune(self:Learner,
     self.freeze(); self.fit_one_cycle(freeze_epochs, lr)
     self.unfreeze()
     max_lr = lr / div
-    min_lr, why = (min_lr, 'given') if min_lr is not None else _min_lr(self, rule, max_lr / 10)
+    min_lr, why = (min_lr, 'given') if min_lr is not None else suggest_lr(self, rule, cap=max_lr / 10, fallback=max_lr / 10)[:2]
     self.fit_one_cycle(epochs, slice(min_lr, max_lr))
     return {'frozen lr': lr, 'max_lr': max_lr, 'min_lr': min_lr, 'min_lr from': why}

@@ -1,5 +1,6 @@
 "The wheel builds, passes `twine check`, and works when installed into a fresh virtual environment."
 import subprocess, sys, zipfile
+from pathlib import Path
 import pytest
 from conftest import ROOT, sh
 
@@ -25,7 +26,7 @@ def test_twine_check(dist):
 
 def test_wheel_holds_the_package_and_the_script(dist):
     names = zipfile.ZipFile(next(dist.glob('*.whl'))).namelist()
-    for mod in ('__init__', '_modidx', 'course', 'partial', 'cli', 'all', 'accel'): assert f'notes_cnn/{mod}.py' in names
+    for mod in ('__init__', '_modidx', 'course', 'partial', 'cli', 'all', 'accel', 'transfer', 'recipe'): assert f'notes_cnn/{mod}.py' in names
     assert not [n for n in names if n.endswith('.ipynb')]
     entry = next(n for n in names if n.endswith('entry_points.txt'))
     assert 'notes-cnn = notes_cnn.cli:main' in zipfile.ZipFile(next(dist.glob('*.whl'))).read(entry).decode()
@@ -45,4 +46,11 @@ def test_exported_modules_use_only_names_they_import():
     mods = sorted(str(p) for p in (ROOT/'notes_cnn').glob('*.py') if p.name != 'all.py')  # all.py only re-exports: star imports are its point
     r = subprocess.run([sys.executable, '-m', 'pyflakes', *mods],
                        capture_output=True, text=True)
-    assert r.returncode == 0, r.stdout
+    # an import kept for what it adds to the Learner (`import notes_cnn.schedule  # noqa: F401 ...`) is not a problem: flake8's marker
+    problems = [l for l in r.stdout.splitlines() if not _marked_noqa(l)]
+    assert not problems, '\n'.join(problems)
+
+def _marked_noqa(report:str) -> bool:
+    "Whether the source line a pyflakes `report` (path:line:col: message) points at ends with a `# noqa` comment."
+    path, line = report.split(':')[:2]
+    return '# noqa' in Path(path).read_text().splitlines()[int(line) - 1]
