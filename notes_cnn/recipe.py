@@ -8,7 +8,7 @@ Docs: https://notes-cnn.github.io/notes-cnn/recipe.html.md"""
 __all__ = ['BUNDLE_VERSION', 'RecipeResult', 'fit_recipe', 'open_rgb', 'image_tensor', 'FolderScan', 'scan_image_folder',
            'ImageFiles', 'build_model', 'save_bundle', 'load_bundle', 'EpochBar', 'run_fit']
 
-# %% ../nbs/07_recipe.ipynb #02c9ad3c
+# %% ../nbs/07_recipe.ipynb #3d9b2a2d
 import io, json, os, shutil, sys, tempfile, time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,7 +24,7 @@ from .metrics import accuracy
 from .transfer import (is_transfer_model, load_pretrained, read_state_dict, shapes_pretrained, suggest_lr, torchvision_weights,
                                 transfer_model, transfer_splitter, weights_stats)
 
-# %% ../nbs/07_recipe.ipynb #6ebccd7e
+# %% ../nbs/07_recipe.ipynb #ee390785
 @patch
 def set_dls(self:Learner,
             dls:DataLoaders): # the new data, with the same classes in the same order
@@ -35,7 +35,7 @@ def set_dls(self:Learner,
     if callable(getattr(dls, 'to', None)): dls.to(self.device)
     self.dls = dls
 
-# %% ../nbs/07_recipe.ipynb #1aa13eb9
+# %% ../nbs/07_recipe.ipynb #7a1b87b4
 def _lr_text(row:dict) -> str: return f"{row['lr_max']:.1e}" if row['lr_min'] is None else f"{row['lr_min']:.1e}..{row['lr_max']:.1e}"
 
 def _stage_lr(learn:Learner, frozen:bool, prev_lr, rule:str, div:float):
@@ -45,9 +45,9 @@ def _stage_lr(learn:Learner, frozen:bool, prev_lr, rule:str, div:float):
         return suggest_lr(learn, rule, fallback=fallback)
     top = prev_lr / div
     lo, why, sweep = suggest_lr(learn, rule, cap=top / 10, fallback=top / 10)
-    return slice(lo, top), f"{why}; max = previous / {div:g}", sweep
+    return slice(lo, top), why, sweep  # the maximum is always the frozen rate before it / div
 
-# %% ../nbs/07_recipe.ipynb #7a21298d
+# %% ../nbs/07_recipe.ipynb #f1851a3e
 @dataclass
 class RecipeResult:
     "What `fit_recipe` did: one row per stage, and the LR finder's sweep of each."
@@ -81,7 +81,7 @@ def fit_recipe(learn:Learner,        # a learner whose model is a `transfer_mode
         log(f"stage {i}: {sz} px, {'frozen' if frozen else 'unfrozen'}, lr {_lr_text(res.rows[-1])}, valid_loss {res.rows[-1]['valid_loss']:.4f}")
     return res
 
-# %% ../nbs/07_recipe.ipynb #e4d1236b
+# %% ../nbs/07_recipe.ipynb #cebabdd3
 _COLUMNS = ('stage', 'size', 'frozen', 'epochs', 'lr', 'lr chosen by', 'seconds', 'valid_loss')
 
 @patch
@@ -111,7 +111,7 @@ def _subplots(*args, **kwargs):
     fig, axs = plt.subplots(*args, squeeze=False, **kwargs)
     return fig, list(axs.flat)
 
-# %% ../nbs/07_recipe.ipynb #77f45dfc
+# %% ../nbs/07_recipe.ipynb #6874020c
 def open_rgb(src):
     "An image from a path, bytes or a PIL image, decoded, turned upright (EXIF orientation) and in RGB; transparency goes over white."
     from PIL import Image, ImageOps  # Pillow comes with torchvision
@@ -129,7 +129,7 @@ def image_tensor(img, size:int) -> torch.Tensor:
     from torchvision.transforms.functional import pil_to_tensor
     return pil_to_tensor(img.resize((size, size), Image.BILINEAR)).float().div_(255)
 
-# %% ../nbs/07_recipe.ipynb #003b0cc0
+# %% ../nbs/07_recipe.ipynb #87bd9b20
 @dataclass
 class FolderScan:
     "The images of a folder: `(path, label)` pairs for training and validation (empty: split later), classes, skipped files and modes seen."
@@ -149,7 +149,7 @@ def _read_images(d:Path, classes:list, scan:FolderScan) -> list:
             except (OSError, ValueError, Image.DecompressionBombError) as e: scan.skipped.append((f, str(e) or type(e).__name__))
     return items
 
-# %% ../nbs/07_recipe.ipynb #f4e9971e
+# %% ../nbs/07_recipe.ipynb #ced10f89
 def scan_image_folder(path) -> FolderScan:
     "Find and decode every image under `path` (class sub-folders, optionally under `train/` and `valid/`): what can train, and what cannot."
     root = Path(path)
@@ -170,7 +170,7 @@ def scan_image_folder(path) -> FolderScan:
     if empty: raise ValueError(f"no readable training images for class(es) {empty} in {root}" + (f"; skipped: {scan.skipped[:3]}" if scan.skipped else ''))
     return scan
 
-# %% ../nbs/07_recipe.ipynb #6ae3ef52
+# %% ../nbs/07_recipe.ipynb #8a951b63
 @patch
 def report(self:FolderScan) -> str:
     "What the scan found, in a few lines: images per split and class, skipped files by name with the reason, modes converted."
@@ -181,7 +181,7 @@ def report(self:FolderScan) -> str:
     if converted: lines.append("converted to RGB: " + ', '.join(f"{n} {m}" for m, n in sorted(converted.items())))
     return '\n'.join(lines)
 
-# %% ../nbs/07_recipe.ipynb #4b27504b
+# %% ../nbs/07_recipe.ipynb #bcf30f2b
 class ImageFiles(Dataset):
     "Images read from `(path, label)` `items` with `open_rgb`, squished to `size` pixels, as `(float tensor, label)` pairs."
     def __init__(self, items:list, classes:list, size:int): self.items, self.classes, self.size = items, classes, size
@@ -197,7 +197,7 @@ def dls(self:FolderScan, size:int, bs:int=64, valid_pct:float=0.2, seed:int=0, *
     if not self.valid: return DataLoaders.from_split(train, valid_pct, seed, bs=bs, classes=self.classes, **kwargs)
     return DataLoaders.from_dsets(train, ImageFiles(self.valid, self.classes, size), bs=bs, classes=self.classes, seed=seed, **kwargs)
 
-# %% ../nbs/07_recipe.ipynb #a9f774e2
+# %% ../nbs/07_recipe.ipynb #c69904e6
 BUNDLE_VERSION = 1  # the bundle format this version of notes-cnn writes, and the newest it reads
 
 def build_model(arch:str,             # 'simple_cnn' or a torchvision model name
@@ -213,7 +213,7 @@ def build_model(arch:str,             # 'simple_cnn' or a torchvision model name
         base = models.get_model(arch, weights=None, **(arch_args or {}))
     return transfer_model(base, n_out, stats)
 
-# %% ../nbs/07_recipe.ipynb #2e8b4cdf
+# %% ../nbs/07_recipe.ipynb #9b7d5cac
 def save_bundle(path,              # the bundle folder to write (replaced if it is a bundle already)
                 model:nn.Module,   # a `transfer_model`
                 arch:str,          # how `build_model` makes it again: 'simple_cnn' or a torchvision name
@@ -242,7 +242,7 @@ def save_bundle(path,              # the bundle folder to write (replaced if it 
     finally: shutil.rmtree(tmp, ignore_errors=True)
     return path
 
-# %% ../nbs/07_recipe.ipynb #23798639
+# %% ../nbs/07_recipe.ipynb #d9881386
 _REQUIRED = ('arch', 'classes', 'image_size', 'mean', 'std')
 
 def load_bundle(path, device='cpu') -> tuple[nn.Module, dict]:
@@ -267,7 +267,7 @@ def load_bundle(path, device='cpu') -> tuple[nn.Module, dict]:
             raise ValueError(f"the metadata and the weights of {path} disagree on the normalisation {k}: {meta[k]} vs {getattr(model.norm, k).flatten().tolist()}")
     return model.to(device).eval(), meta
 
-# %% ../nbs/07_recipe.ipynb #5aea49ed
+# %% ../nbs/07_recipe.ipynb #1b9f2065
 class EpochBar(Callback):
     "A text progress bar of each epoch's batches on the terminal's standard error (nothing when it is not a terminal)."
     order = 70
@@ -279,7 +279,7 @@ class EpochBar(Callback):
         if i == n: sys.stderr.write('\r' + ' ' * (self.width + 40) + '\r')
         sys.stderr.flush()
 
-# %% ../nbs/07_recipe.ipynb #2c515a7a
+# %% ../nbs/07_recipe.ipynb #49594d42
 def _weights_source(arch:str, weights):
     "`('file', path)` or `('name', weights name)`, checked; simple_cnn without a file is pretrained on shapes: `('shapes', None)`."
     looks_like_file = weights is not None and (Path(weights).suffix in ('.pth', '.pt', '.safetensors') or os.sep in str(weights))
@@ -303,7 +303,7 @@ def _check_options(size, epochs, bs, valid_pct, device, precision, out):
     if dev is not None and dev.type == 'cuda' and not torch.cuda.is_available(): raise ValueError("device cuda was asked for, but this machine has no CUDA GPU")
     if Path(out).is_file(): raise FileExistsError(f"--out {out} is a file: give a folder")
 
-# %% ../nbs/07_recipe.ipynb #3cee4c8a
+# %% ../nbs/07_recipe.ipynb #64d4d5d4
 def _model_for(arch:str, source, n_out:int, seed:int, device) -> tuple[nn.Module, dict]:
     "The transfer model the recipe starts from, and the architecture arguments a bundle needs to build it again."
     kind, what = source
@@ -320,7 +320,7 @@ def _model_for(arch:str, source, n_out:int, seed:int, device) -> tuple[nn.Module
     model = load_pretrained(arch, weights_file=what) if kind == 'file' else load_pretrained(arch, what)
     return transfer_model(model, n_out, weights_stats(arch, what if kind == 'name' else 'DEFAULT')), {}
 
-# %% ../nbs/07_recipe.ipynb #ed5efd0d
+# %% ../nbs/07_recipe.ipynb #a526070f
 def run_fit(data=None,              # a folder of images in class sub-folders (optionally under train/ and valid/); default: the embedded digits
             out='notes-cnn-model',  # the folder to write the stage table, the LR-finder plot and the model bundle (`model/`) into
             arch:str='simple_cnn',  # 'simple_cnn' (pretrained on synthetic shapes here) or a torchvision model name, e.g. 'resnet34'

@@ -9,7 +9,7 @@ __all__ = ['Normalize', 'channel_stats', 'torchvision_weights', 'weights_stats',
            'is_transfer_model', 'transfer_model', 'transfer_splitter', 'read_state_dict', 'load_pretrained',
            'shapes_pretrained', 'suggest_lr']
 
-# %% ../nbs/06_transfer.ipynb #74cefbd3
+# %% ../nbs/06_transfer.ipynb #58273ec6
 import difflib
 from collections import OrderedDict
 from pathlib import Path
@@ -21,7 +21,7 @@ from .learner import GlobalAvgPool, Learner, set_seed, simple_cnn
 import notes_cnn.schedule  # noqa: F401 (kept for Learner.fit_one_cycle)
 from .lr_finder import LRFinderResult  # and Learner.lr_find
 
-# %% ../nbs/06_transfer.ipynb #7903395e
+# %% ../nbs/06_transfer.ipynb #4a2c4c9c
 class Normalize(nn.Module):
     "First layer of a model: subtract `mean` and divide by `std` per channel, the statistics the model was trained with."
     def __init__(self,
@@ -33,7 +33,7 @@ class Normalize(nn.Module):
             raise ValueError(f"need one mean and one positive std per channel, got mean={mean.tolist()}, std={std.tolist()}")
         self.register_buffer('mean', mean.view(1, -1, 1, 1)); self.register_buffer('std', std.view(1, -1, 1, 1))
 
-# %% ../nbs/06_transfer.ipynb #252f392f
+# %% ../nbs/06_transfer.ipynb #3e47e4e2
 @patch
 def forward(self:Normalize, x):
     if x.shape[1] != self.mean.shape[1]:
@@ -44,7 +44,7 @@ def forward(self:Normalize, x):
 @patch
 def extra_repr(self:Normalize): return f"mean={[round(v, 4) for v in self.mean.flatten().tolist()]}, std={[round(v, 4) for v in self.std.flatten().tolist()]}"
 
-# %% ../nbs/06_transfer.ipynb #dab0d83a
+# %% ../nbs/06_transfer.ipynb #0408d5ce
 def channel_stats(ds,            # a dataset of `(image, target)` items, images `(C, H, W)`
                   n:int=2048     # at most this many items, spread evenly over `ds`
                  ) -> tuple[list[float], list[float]]:
@@ -55,7 +55,7 @@ def channel_stats(ds,            # a dataset of `(image, target)` items, images 
     xb = torch.stack([it[0] for it in items]).float()
     return xb.mean((0, 2, 3)).tolist(), xb.std((0, 2, 3)).tolist()
 
-# %% ../nbs/06_transfer.ipynb #8ea3e16f
+# %% ../nbs/06_transfer.ipynb #7bd666af
 def torchvision_weights(arch:str,             # a torchvision model name ('resnet18'), or a weights name ('ResNet18_Weights.IMAGENET1K_V1')
                         weights:str='DEFAULT' # which of the model's weights, when `arch` is a model name
                        ):
@@ -74,7 +74,7 @@ def weights_stats(arch:str, weights:str='DEFAULT') -> tuple[list[float], list[fl
     tfm = torchvision_weights(arch, weights).transforms()
     return list(tfm.mean), list(tfm.std)
 
-# %% ../nbs/06_transfer.ipynb #7c7aa502
+# %% ../nbs/06_transfer.ipynb #deb91b35
 _POOLS = (GlobalAvgPool, nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d, nn.Flatten)
 
 def body_of(model:nn.Module) -> nn.Module:
@@ -88,7 +88,7 @@ def body_of(model:nn.Module) -> nn.Module:
     raise ValueError(f"cannot tell where the body of this {type(model).__name__} ends: give an nn.Sequential with a global pooling layer, "
                      "or a torchvision ResNet, RegNet, EfficientNet or MobileNet")
 
-# %% ../nbs/06_transfer.ipynb #22728816
+# %% ../nbs/06_transfer.ipynb #d8b1c500
 def n_features(body:nn.Module, n_in:int=3) -> int:
     "Channels of the feature maps `body` makes from `n_in`-channel images."
     was_training, p = body.training, next(body.parameters())
@@ -101,7 +101,7 @@ def new_head(nf:int, n_out:int, p:float=0.) -> nn.Sequential:
     "A fresh classifier head: global average pooling, dropout with probability `p` (if any), and a linear layer from `nf` features to `n_out`."
     return nn.Sequential(GlobalAvgPool(), *([nn.Dropout(p)] if p else []), nn.Linear(nf, n_out))
 
-# %% ../nbs/06_transfer.ipynb #beb4d8a9
+# %% ../nbs/06_transfer.ipynb #1046e5ce
 def is_transfer_model(model:nn.Module) -> bool:
     "Whether `model` was made by `transfer_model`: a normalisation, a body and a head."
     return isinstance(model, nn.Sequential) and [n for n, _ in model.named_children()] == ['norm', 'body', 'head']
@@ -119,8 +119,10 @@ def transfer_model(model:nn.Module, # a pretrained classifier, or a model made b
     norm.to(next(body.parameters()).device)
     return nn.Sequential(OrderedDict(norm=norm, body=body, head=new_head(n_features(body, norm.mean.shape[1]), n_out, p)))
 
-# %% ../nbs/06_transfer.ipynb #19c308d0
-def transfer_splitter(model:nn.Module, n_body:int=2) -> list[list]:
+# %% ../nbs/06_transfer.ipynb #e93088ce
+def transfer_splitter(model:nn.Module, # a model made by `transfer_model`
+                      n_body:int=2      # how many groups to cut the body into
+                     ) -> list[list]:
     "Parameter groups of a `transfer_model`: its body in `n_body` parts of about equal depth, then its head."
     if not is_transfer_model(model): raise ValueError("transfer_splitter needs a model made by transfer_model (norm, body, head)")
     parts, total, seen = [[] for _ in range(n_body)], len(list(model.body.parameters())), 0
@@ -130,7 +132,7 @@ def transfer_splitter(model:nn.Module, n_body:int=2) -> list[list]:
         seen += len(ps)
     return [p for p in parts if p] + [list(model.head.parameters())]
 
-# %% ../nbs/06_transfer.ipynb #8bfa8a14
+# %% ../nbs/06_transfer.ipynb #b6cb3dec
 _BN = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d, nn.SyncBatchNorm)
 
 @patch
@@ -153,7 +155,7 @@ def unfreeze(self:Learner):
     "Train every parameter group."
     self.freeze_to(0)
 
-# %% ../nbs/06_transfer.ipynb #88aee0b6
+# %% ../nbs/06_transfer.ipynb #72a4d47a
 def read_state_dict(path) -> dict:
     "A model's `state_dict` from `path`: a `.safetensors` file, or a PyTorch file (a bare `state_dict`, or what `Learner.save` writes)."
     path = Path(path)
@@ -164,7 +166,7 @@ def read_state_dict(path) -> dict:
     state = torch.load(path, map_location='cpu', weights_only=True)  # tensors only: no code is unpickled
     return state['model'] if isinstance(state, dict) and set(state) == {'model', 'opt'} else state
 
-# %% ../nbs/06_transfer.ipynb #18f21d33
+# %% ../nbs/06_transfer.ipynb #04cf095e
 def load_pretrained(arch:str,              # a torchvision model name, e.g. 'resnet34'
                     weights:str='DEFAULT', # which of its weights (see `torchvision_weights`)
                     weights_file=None      # read the weights from this file instead of torch's cache or the internet
@@ -183,14 +185,15 @@ def load_pretrained(arch:str,              # a torchvision model name, e.g. 'res
         raise ConnectionError(f"could not download the {w} weights of {arch} from {w.url} ({e.reason}): this machine is offline. "
                               f"Copy that file to {cached}, or pass weights_file=PATH") from None
 
-# %% ../nbs/06_transfer.ipynb #bbbfe9e6
+# %% ../nbs/06_transfer.ipynb #49e6d8ce
 def shapes_pretrained(n:int=4000,          # synthetic shapes to train on
                       size:int=32,         # their side in pixels
                       epochs:int=3,        # one-cycle epochs
                       lr:float=1e-2,       # one-cycle peak
                       nfs=(16, 32, 64),    # filters of the conv blocks
                       seed:int=0,          # seeds the shapes and the training
-                      device=None) -> nn.Sequential: # default: the GPU if there is one
+                      device=None          # default: the GPU if there is one
+                     ) -> nn.Sequential:
     "The course's small CNN trained on synthetic shapes, as a `transfer_model`: an offline stand-in for an ImageNet-pretrained body."
     set_seed(seed)
     dls = shapes_dls(n, size, seed=seed)
@@ -198,7 +201,7 @@ def shapes_pretrained(n:int=4000,          # synthetic shapes to train on
     Learner(dls, model, device=device, progress=False).fit_one_cycle(epochs, lr)
     return model
 
-# %% ../nbs/06_transfer.ipynb #48316a5a
+# %% ../nbs/06_transfer.ipynb #2c97ebd2
 def suggest_lr(learn:Learner,
                rule:str='min/10', # which suggestion of the LR finder: 'steepest', 'min/10' or 'valley'
                cap=None,          # never more than this
@@ -213,7 +216,7 @@ def suggest_lr(learn:Learner,
     if cap is not None and lr > cap: return cap, f"capped at {cap:.1e} ({rule} was {lr:.1e})", sweep
     return lr, f"LR finder, {rule}", sweep
 
-# %% ../nbs/06_transfer.ipynb #e0b373a7
+# %% ../nbs/06_transfer.ipynb #c8d9ae6d
 @patch
 def fine_tune(self:Learner,
               epochs:int,           # one-cycle epochs with everything unfrozen
