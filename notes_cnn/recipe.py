@@ -21,7 +21,7 @@ from .data import DataLoaders, Digits
 from .learner import Callback, Learner, set_seed, simple_cnn
 import notes_cnn.accel  # noqa: F401 (kept for Learner.mixed_precision)
 from .metrics import accuracy
-from .transfer import (is_transfer_model, load_pretrained, read_state_dict, shapes_pretrained, suggest_lr, torchvision_weights,
+from .transfer import (_check_div, is_transfer_model, load_pretrained, read_state_dict, shapes_pretrained, suggest_lr, torchvision_weights, unfrozen_lr,
                                 transfer_model, transfer_splitter, weights_stats)
 
 # %% ../nbs/07_recipe.ipynb #ee390785
@@ -43,9 +43,7 @@ def _stage_lr(learn:Learner, frozen:bool, prev_lr, rule:str, div:float):
     if frozen:
         fallback = prev_lr / 10 if prev_lr else learn.lr
         return suggest_lr(learn, rule, fallback=fallback)
-    top = prev_lr / div
-    lo, why, sweep = suggest_lr(learn, rule, cap=top / 10, fallback=top / 10)
-    return slice(lo, top), why, sweep  # the maximum is always the frozen rate before it / div
+    return unfrozen_lr(learn, prev_lr, div, rule)
 
 # %% ../nbs/07_recipe.ipynb #f1851a3e
 @dataclass
@@ -65,6 +63,7 @@ def fit_recipe(learn:Learner,        # a learner whose model is a `transfer_mode
     if not is_transfer_model(learn.model): raise ValueError("fit_recipe freezes the body: make the model with transfer_model (lesson 06)")
     epochs = [epochs] * 4 if isinstance(epochs, int) else list(epochs)
     if len(epochs) != 4 or min(epochs) < 1: raise ValueError(f"need 4 positive numbers of epochs (or one for all), got {epochs}")
+    _check_div(div)
     res, prev = RecipeResult(), None
     for i, (sz, frozen, n) in enumerate(zip((size, size, 2 * size, 2 * size), (True, False, True, False), epochs), 1):
         if i == 3: learn.set_dls(make_dls(sz))  # stages 1 and 2 train on the learner's own data, at `size`
@@ -173,7 +172,7 @@ def scan_image_folder(path) -> FolderScan:
 # %% ../nbs/07_recipe.ipynb #8a951b63
 @patch
 def report(self:FolderScan) -> str:
-    "What the scan found, in a few lines: images per split and class, skipped files by name with the reason, modes converted."
+    "What the scan found, in a few lines: how many images and how they are split, skipped files by name with the reason, modes converted."
     lines = [f"{len(self.train) + len(self.valid)} images of {len(self.classes)} classes in {self.root}: " +
              (f"{len(self.train)} train / {len(self.valid)} valid (train/ and valid/ folders)" if self.valid else "split stratified into train and valid")]
     if self.skipped: lines += [f"skipped {len(self.skipped)} file(s) that are not readable images:"] + [f"  {p}: {why}" for p, why in self.skipped]

@@ -7,7 +7,7 @@ Docs: https://notes-cnn.github.io/notes-cnn/transfer.html.md"""
 # %% auto #0
 __all__ = ['Normalize', 'channel_stats', 'torchvision_weights', 'weights_stats', 'body_of', 'n_features', 'new_head',
            'is_transfer_model', 'transfer_model', 'transfer_splitter', 'read_state_dict', 'load_pretrained',
-           'shapes_pretrained', 'suggest_lr']
+           'shapes_pretrained', 'suggest_lr', 'unfrozen_lr']
 
 # %% ../nbs/06_transfer.ipynb #58273ec6
 import difflib
@@ -216,6 +216,22 @@ def suggest_lr(learn:Learner,
     if cap is not None and lr > cap: return cap, f"capped at {cap:.1e} ({rule} was {lr:.1e})", sweep
     return lr, f"LR finder, {rule}", sweep
 
+# %% ../nbs/06_transfer.ipynb #27adf0d4
+def _check_div(div:float):
+    "Refuse a divisor that would make the unfrozen maximum larger than the frozen rate."
+    if div < 1: raise ValueError(f"div={div} would make the unfrozen maximum larger than the frozen rate: use div >= 1")
+
+def unfrozen_lr(learn:Learner,
+                frozen_lr:float,    # the peak learning rate of the frozen fit before
+                div:float=5.,       # the maximum is `frozen_lr / div`: the note's "divide by 5 or 10"
+                rule:str='min/10'   # which LR-finder suggestion gives the minimum
+               ) -> tuple[slice, str, LRFinderResult]:
+    "The note's range for fitting unfrozen: `slice(minimum, frozen_lr / div)`, the minimum from the LR finder, at most a decade below the maximum."
+    _check_div(div)
+    top = frozen_lr / div
+    lo, why, sweep = suggest_lr(learn, rule, cap=top / 10, fallback=top / 10)
+    return slice(lo, top), why, sweep
+
 # %% ../nbs/06_transfer.ipynb #c8d9ae6d
 @patch
 def fine_tune(self:Learner,
@@ -227,10 +243,9 @@ def fine_tune(self:Learner,
               rule:str='min/10'     # which LR-finder suggestion gives `min_lr` (lesson 05: min/10 trained best)
              ) -> dict:
     "Fit the head with the body frozen, then everything with `slice(min_lr, lr / div)`; returns the learning rates used and why."
-    if div < 1: raise ValueError(f"div={div} would make the unfrozen maximum larger than the frozen rate: use div >= 1")
+    _check_div(div)  # before any training
     self.freeze(); self.fit_one_cycle(freeze_epochs, lr)
     self.unfreeze()
-    max_lr = lr / div
-    min_lr, why = (min_lr, 'given') if min_lr is not None else suggest_lr(self, rule, cap=max_lr / 10, fallback=max_lr / 10)[:2]
-    self.fit_one_cycle(epochs, slice(min_lr, max_lr))
-    return {'frozen lr': lr, 'max_lr': max_lr, 'min_lr': min_lr, 'min_lr from': why}
+    lrs, why = (slice(min_lr, lr / div), 'given') if min_lr is not None else unfrozen_lr(self, lr, div, rule)[:2]
+    self.fit_one_cycle(epochs, lrs)
+    return {'frozen lr': lr, 'max_lr': lrs.stop, 'min_lr': lrs.start, 'min_lr from': why}
