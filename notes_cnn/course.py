@@ -99,7 +99,7 @@ LESSONS = [
            "pretrained weights transfer; use their normalisation stats; fine-tune with max LR = lr/5..10", 'notes_cnn.transfer', ready=True),
     Lesson(7, 'recipe', 'Small images first: the fitting recipe',
            'train small, then bigger images; bigger nets want bigger images; the three stages', 'notes_cnn.recipe', ready=True),
-    Lesson(8, 'segmentation', 'Segmentation is per-pixel classification', 'every pixel gets a class', 'notes_cnn.segmentation'),
+    Lesson(8, 'segmentation', 'Segmentation is per-pixel classification', 'every pixel gets a class; judge by IoU, not pixel accuracy', 'notes_cnn.segmentation', ready=True),
     Lesson(9, 'imbalance', 'Class imbalance', 'oversampling wins; accuracy misleads (Buda, Maki & Mazurowski 2018)', 'notes_cnn.imbalance'),
     Lesson(10, 'noise', 'Label noise: random is tolerable, biased is not', 'random label noise costs little; systematic noise is learnt', 'notes_cnn.noise'),
     Lesson(11, 'inference', 'Serving on a CPU',
