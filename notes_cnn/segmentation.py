@@ -46,8 +46,8 @@ def codes_lut(codes:list,          # class names, in the order of the values sto
     return torch.tensor([VOID if c in void else classes.index(c) for c in codes]), classes
 
 # %% ../nbs/08_segmentation.ipynb #301a2a2d
-def _mask_values(mask, lut:torch.Tensor, where:str) -> np.ndarray:
-    "The stored values of PIL image `mask`, refused (naming `where`) unless it has one channel of values that `lut` maps."
+def _check_mask(mask, lut:torch.Tensor, where:str):
+    "Refuse PIL image `mask` (naming `where`) unless it has one channel of values that `lut` maps."
     if mask.mode not in ('L', 'P', 'I', 'I;16'):
         raise ValueError(f"{where} is a {mask.mode} image: a mask holds one class value per pixel (mode L or P), not colours")
     vals = np.asarray(mask)
@@ -55,7 +55,6 @@ def _mask_values(mask, lut:torch.Tensor, where:str) -> np.ndarray:
     if bad.any():
         raise ValueError(f"{where} holds the value {int(vals[bad].max())} at {int(bad.sum())} pixel(s), "
                          f"but the codes define values 0 to {len(lut) - 1} only")
-    return vals
 
 def mask_tensor(mask,                # a PIL image of stored values (mode L or P)
                 size:int,            # side of the square mask returned
@@ -64,7 +63,7 @@ def mask_tensor(mask,                # a PIL image of stored values (mode L or P
                ) -> torch.Tensor:
     "A mask image as class indices `(size, size)`, long: checked against `lut`, resized by nearest neighbour, then mapped through `lut`."
     from PIL import Image
-    _mask_values(mask, lut, where)
+    _check_mask(mask, lut, where)
     return lut[torch.from_numpy(np.array(mask.resize((size, size), Image.NEAREST), dtype=np.int64))]
 
 # %% ../nbs/08_segmentation.ipynb #48b1a479
@@ -83,9 +82,8 @@ class SegItems(Dataset):
 
 # %% ../nbs/08_segmentation.ipynb #968cba12
 @patch
-def _names(self:SegItems, i:int) -> tuple[str, str]:
+def _names(self:SegItems, i:int, img, mask) -> tuple[str, str]:
     "How errors name the image and the mask of item `i`: their paths (relative to `root`), else the item's number."
-    img, mask = self.pairs[i]
     if not isinstance(img, (str, Path)): return f"the image of item {i}", f"the mask of item {i}"
     rel = lambda p: str(Path(p).relative_to(self.root)) if self.root and Path(p).is_relative_to(self.root) else str(p)
     return rel(img), rel(mask)
@@ -94,7 +92,7 @@ def _names(self:SegItems, i:int) -> tuple[str, str]:
 def __getitem__(self:SegItems, i:int) -> tuple[torch.Tensor, torch.Tensor]:
     from PIL import Image
     img, mask = self.pairs[i]
-    img_name, mask_name = self._names(i)
+    img_name, mask_name = self._names(i, img, mask)
     img, mask = open_rgb(img), mask if isinstance(mask, Image.Image) else Image.open(mask)
     if img.size != mask.size:
         raise ValueError(f"{mask_name} is {mask.size[0]}x{mask.size[1]} pixels but {img_name} is {img.size[0]}x{img.size[1]}")
@@ -109,7 +107,7 @@ def _pair_problem(img:Path, mask:Path, lut:torch.Tensor, root:Path) -> str|None:
     try:
         with Image.open(img) as i, Image.open(mask) as m:
             if i.size != m.size: return f"{mask.relative_to(root)} is {m.size[0]}x{m.size[1]} but {img.relative_to(root)} is {i.size[0]}x{i.size[1]}"
-            _mask_values(m, lut, str(mask.relative_to(root)))
+            _check_mask(m, lut, str(mask.relative_to(root)))
     except (OSError, ValueError) as e: return str(e)
 
 # %% ../nbs/08_segmentation.ipynb #644e7090
@@ -134,7 +132,7 @@ def mask_folder(path,                       # the dataset's folder
     orphans = {p.name for p in (root/masks).iterdir() if p.is_file() and not p.name.startswith('.')} - {m.name for _, m in pairs}
     problems += [f"{masks}/{n} has no image in {images}/" for n in sorted(orphans)]
     problems += [p for i, m in pairs if m.is_file() and (p := _pair_problem(i, m, lut, root))]
-    if problems: raise ValueError(f"{len(problems)} problem(s) in {root}:\n  " + '\n  '.join(problems[:10]) + 
+    if problems: raise ValueError(f"{len(problems)} problem(s) in {root}:\n  " + '\n  '.join(problems[:10]) +
                                   (f"\n  ... and {len(problems) - 10} more" if len(problems) > 10 else ''))
     return SegItems(pairs, lut, classes, size, root)
 
