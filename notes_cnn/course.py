@@ -100,17 +100,17 @@ LESSONS = [
     Lesson(7, 'recipe', 'Small images first: the fitting recipe',
            'train small, then bigger images; bigger nets want bigger images; the three stages', 'notes_cnn.recipe', ready=True),
     Lesson(8, 'segmentation', 'Segmentation is per-pixel classification', 'every pixel gets a class; judge by IoU, not pixel accuracy', 'notes_cnn.segmentation', ready=True),
-    Lesson(9, 'imbalance', 'Class imbalance', 'oversampling wins; accuracy misleads (Buda, Maki & Mazurowski 2018)', 'notes_cnn.imbalance'),
+    Lesson(9, 'imbalance', 'Class imbalance', 'oversampling wins; accuracy misleads (Buda, Maki & Mazurowski 2018)', 'notes_cnn.imbalance', ready=True),
     Lesson(10, 'noise', 'Label noise: random is tolerable, biased is not', 'random label noise costs little; systematic noise is learnt', 'notes_cnn.noise'),
     Lesson(11, 'inference', 'Serving on a CPU',
            'a CPU is enough; same classes, transforms, size and normalisation as training', 'notes_cnn.inference'),
 ]
 
 # %% ../nbs/course.ipynb #cff20368
-def lesson_table(lessons=LESSONS) -> str:
-    "The lessons as a Markdown table for the course home page."
+def lesson_table(lessons=None) -> str:
+    "The lessons (default: `LESSONS`) as a Markdown table for the course home page."
     rows = ["| # | Lesson | The note, in short | Module | Run |", "|---|---|---|---|---|"]
-    for l in lessons:
+    for l in LESSONS if lessons is None else lessons:
         title = f"[{l.title}]({l.page})" if l.ready else f"{l.title} *(planned)*"  # relative: works in a preview and in any fork
         run = f"[Colab]({l.colab_url})" if l.ready else ""
         rows.append(f"| {l.num:02d} | {title} | {l.note} | `{l.module}` | {run} |")
