@@ -101,7 +101,7 @@ LESSONS = [
            'train small, then bigger images; bigger nets want bigger images; the three stages', 'notes_cnn.recipe', ready=True),
     Lesson(8, 'segmentation', 'Segmentation is per-pixel classification', 'every pixel gets a class; judge by IoU, not pixel accuracy', 'notes_cnn.segmentation', ready=True),
     Lesson(9, 'imbalance', 'Class imbalance', 'oversampling wins; accuracy misleads (Buda, Maki & Mazurowski 2018)', 'notes_cnn.imbalance', ready=True),
-    Lesson(10, 'noise', 'Label noise: random is tolerable, biased is not', 'random label noise costs little; systematic noise is learnt', 'notes_cnn.noise'),
+    Lesson(10, 'noise', 'Label noise: random is tolerable, biased is not', 'random label noise costs little; systematic noise is learnt', 'notes_cnn.noise', ready=True),
     Lesson(11, 'inference', 'Serving on a CPU',
            'a CPU is enough; same classes, transforms, size and normalisation as training', 'notes_cnn.inference'),
 ]

@@ -371,15 +371,18 @@ def plot_loss(self:Recorder, ax=None):
 
 # %% ../nbs/03_learner.ipynb #e4cfb3fe
 class ValidateEvery(Callback):
-    "Validates every `n` training iterations (and before the first), keeping `(iteration, results)` in `points`."
+    "Validates on `dl` (default: the validation set) every `n` training iterations and before the first, keeping `(iteration, results)` in `points`."
     order = Recorder.order + 5
-    def __init__(self, n:int): # iterations between validations
+    def __init__(self,
+                 n:int,    # iterations between validations
+                 dl=None): # the loader to validate on (default: the learner's validation set)
         if n < 1: raise ValueError(f"n must be at least 1, got {n}")
-        self.n = n
-    def before_fit(self): self.points = [(0, self.learn._evaluate(self.learn.dls.valid))]
+        self.n, self.dl = n, dl
+    def _results(self) -> dict: return self.learn._evaluate(self.learn.dls.valid if self.dl is None else self.dl)
+    def before_fit(self): self.points = [(0, self._results())]
     def after_batch(self):
         if (self.learn.train_iter + 1) % self.n: return
-        self.points.append((self.learn.train_iter + 1, self.learn._evaluate(self.learn.dls.valid)))
+        self.points.append((self.learn.train_iter + 1, self._results()))
         self.learn.model.train()  # validation switched to evaluation mode; training continues
 
 # %% ../nbs/03_learner.ipynb #180f0f69
