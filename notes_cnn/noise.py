@@ -7,20 +7,19 @@ Docs: https://notes-cnn.github.io/notes-cnn/noise.html.md"""
 # %% auto #0
 __all__ = ['random_noise', 'pair_noise', 'instance_noise', 'noise_matrix', 'noise_report', 'Relabelled']
 
-# %% ../nbs/10_noise.ipynb #f6dc343f
+# %% ../nbs/10_noise.ipynb #e5d84757
 import torch
 from .data import BatchedDataset, _draw, classes_of
+from .imbalance import _labels as _class_indices
 from .metrics import confusion_matrix
 
-# %% ../nbs/10_noise.ipynb #11a26f6d
+# %% ../nbs/10_noise.ipynb #19d2773c
 def _labels(labels, n_classes:int|None=None) -> tuple[torch.Tensor, int]:
-    "`labels` as a 1-d long tensor on the CPU and the number of classes, refused unless they are class indices."
-    labels = torch.as_tensor(labels).cpu()
-    if labels.ndim != 1 or labels.is_floating_point() or len(labels) == 0:
-        raise ValueError(f"labels must be a non-empty 1-d sequence of class indices, got {labels.dtype} {tuple(labels.shape)}")
+    "`labels` as lesson 09 checks them (a 1-d long tensor of class indices), and the number of classes, which they must fit."
+    labels = _class_indices(labels)
     n = n_classes or int(labels.max()) + 1
-    if labels.min() < 0 or labels.max() >= n: raise ValueError(f"labels run from {int(labels.min())} to {int(labels.max())}, outside the {n} classes")
-    return labels.long(), n
+    if labels.max() >= n: raise ValueError(f"labels run from {int(labels.min())} to {int(labels.max())}, outside the {n} classes")
+    return labels, n
 
 def _flips(labels:torch.Tensor, c:int, rate:float, order:torch.Tensor) -> torch.Tensor:
     "The items of class `c` whose labels change: the first `round(rate * count)` of them in `order` (a permutation or a ranking of all items)."
