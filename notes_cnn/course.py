@@ -103,7 +103,7 @@ LESSONS = [
     Lesson(9, 'imbalance', 'Class imbalance', 'oversampling wins; accuracy misleads (Buda, Maki & Mazurowski 2018)', 'notes_cnn.imbalance', ready=True),
     Lesson(10, 'noise', 'Label noise: random is tolerable, biased is not', 'random label noise costs little; systematic noise is learnt', 'notes_cnn.noise', ready=True),
     Lesson(11, 'inference', 'Serving on a CPU',
-           'a CPU is enough; same classes, transforms, size and normalisation as training', 'notes_cnn.inference'),
+           'a CPU is enough; same classes, transforms, size and normalisation as training', 'notes_cnn.inference', ready=True),
 ]
 
 # %% ../nbs/course.ipynb #cff20368

@@ -39,7 +39,6 @@ def test_site_config_is_in_place(proc):
 # The rendered site, checked in a browser: needs Quarto (which `nbdev-docs` renders with) and Chromium with its driver.
 QUARTO = shutil.which('quarto') or str(Path.home()/'.cache'/'quarto-offline'/'bin'/'quarto')
 SKIP_QUARTO = "Quarto is not installed here: .ci/run installs it from ../shared/tools/quarto/install where that exists"
-SKIP_BROWSER = "Chromium and chromedriver are not installed here: .ci/run installs Debian's chromium and chromium-driver"
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     "Serves files without writing a log line for every request."
@@ -55,20 +54,6 @@ def site():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
-
-@pytest.fixture(scope='module')
-def browser():
-    "Headless Chromium, as wide as a laptop screen."
-    if not (shutil.which('chromium') and shutil.which('chromedriver')): pytest.skip(SKIP_BROWSER)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    opts = webdriver.ChromeOptions()
-    for a in ('--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-              '--disable-component-update', '--disable-sync', '--window-size=1280,1000'): opts.add_argument(a)
-    opts.binary_location = shutil.which('chromium')
-    driver = webdriver.Chrome(service=Service(shutil.which('chromedriver')), options=opts)
-    yield driver
-    driver.quit()
 
 def pages() -> list[str]:
     "Every page of the site: home, the ready lessons in order, then the appendix."

@@ -1,0 +1,72 @@
+"""`notes-cnn serve` end to end, as a user runs it: started in its own process on loopback, used from headless Chromium with a
+real file upload and over its JSON endpoint, refusing an upload over its limit while it goes on serving, and stopped with Ctrl-C."""
+import json, re, signal, subprocess, time, urllib.error, urllib.request, uuid
+import pytest
+from conftest import BIN
+
+@pytest.fixture(scope='module')
+def bundle(tmp_path_factory):
+    "A small bundle (untrained: its answers are compared with the Predictor's, not judged) and a PNG file to upload."
+    import torch
+    from PIL import Image
+    from notes_cnn.data import Shapes
+    from notes_cnn.recipe import build_model, save_bundle
+    d = tmp_path_factory.mktemp('serve')
+    torch.manual_seed(0)
+    model = build_model('simple_cnn', 4, ([0.5] * 3, [0.25] * 3), {'nfs': [8, 16]})
+    path = save_bundle(d/'model', model, 'simple_cnn', ['circle', 'square', 'triangle', 'cross'], 32, {'nfs': [8, 16]})
+    img = Shapes(3, 48).render([2])[0][0]
+    Image.fromarray((img.permute(1, 2, 0) * 255).byte().numpy()).save(d/'triangle.png')
+    return path, d/'triangle.png'
+
+@pytest.fixture(scope='module')
+def server(bundle):
+    "`notes-cnn serve` on a free port with a 1 MiB upload limit, in its own process: its base URL, once it answers."
+    proc = subprocess.Popen([str(BIN/'notes-cnn'), 'serve', str(bundle[0]), '--port', '0', '--max-mb', '1'],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()  # "serving ... at http://127.0.0.1:PORT/ ..."
+    found = re.search(r'http://127\.0\.0\.1:\d+', line)
+    assert found, f"no address in {line!r}: {proc.stderr.read() if proc.poll() is not None else ''}"
+    url, deadline = found.group(0), time.monotonic() + 20
+    while True:
+        try: urllib.request.urlopen(url + '/api/info', timeout=2); break
+        except OSError:
+            if time.monotonic() > deadline: proc.kill(); pytest.fail("notes-cnn serve did not answer within 20 s")
+            time.sleep(0.1)
+    yield url
+    proc.send_signal(signal.SIGINT)  # Ctrl-C
+    assert proc.wait(timeout=20) == 0, proc.stderr.read()
+
+def upload(url:str, data:bytes) -> tuple[int, dict]:
+    "POST `data` as the multipart field `file`, as a browser or `curl -F file=@...` does: the status and the JSON answer."
+    b = uuid.uuid4().hex
+    body = (f'--{b}\r\nContent-Disposition: form-data; name="file"; filename="x.png"\r\n\r\n').encode() + data + f'\r\n--{b}--\r\n'.encode()
+    req = urllib.request.Request(url, body, {'Content-Type': f'multipart/form-data; boundary={b}'})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r: return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e: return e.code, json.loads(e.read())
+
+def expected_label(bundle) -> str:
+    "What the Predictor answers for the test image, in this process."
+    from notes_cnn.inference import load_predictor
+    return load_predictor(bundle[0]).predict(bundle[1]).label
+
+def test_page_upload_in_a_browser(server, bundle, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    browser.get(server + '/')
+    browser.find_element(By.CSS_SELECTOR, 'input[type=file]').send_keys(str(bundle[1]))
+    browser.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+    label = WebDriverWait(browser, 20).until(lambda d: d.find_element(By.ID, 'label')).text
+    assert label == expected_label(bundle)
+    shown = browser.find_element(By.CSS_SELECTOR, '#result img')
+    assert browser.execute_script('return arguments[0].naturalWidth', shown) == 48  # the upload itself, shown back
+
+def test_json_endpoint_and_limits(server, bundle):
+    status, answer = upload(server + '/api/predict', bundle[1].read_bytes())
+    assert (status, answer['label']) == (200, expected_label(bundle))
+    status, answer = upload(server + '/api/predict', b'\0' * (2 * 2**20))
+    assert status == 413 and 'larger than the limit' in answer['error']
+    status, answer = upload(server + '/api/predict', b'plain text')
+    assert status == 400 and 'not an image' in answer['error']
+    assert upload(server + '/api/predict', bundle[1].read_bytes())[0] == 200  # and it goes on serving
