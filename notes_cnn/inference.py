@@ -108,8 +108,11 @@ def predict_batch(self:Predictor,
     srcs = list(srcs)
     return [p for i in range(0, len(srcs), bs) for p in self.predict_tensors(torch.stack([self.preprocess(s) for s in srcs[i:i + bs]]))]
 
-# %% ../nbs/11_inference.ipynb #9d2687b5
-def top_html(pred:Prediction, classes:list, k:int=3) -> str:
+# %% ../nbs/11_inference.ipynb #3bef9c6c
+def top_html(pred:Prediction, # a prediction
+             classes:list,    # the class names in training order
+             k:int=3          # how many classes to list
+            ) -> str:
     "The `k` most probable classes of `pred` as an HTML table with bars, for the widget and the web page."
     import html
     rows = ''.join(f'<tr><td>{html.escape(c)}</td><td><div style="background:#4c78a8;height:0.8em;width:{100 * p:.0f}px"></div></td>'
@@ -130,12 +133,15 @@ def predictor_widget(predictor:Predictor, # what answers
     upload.observe(show, 'value')
     return w.VBox([upload, picture, answer])
 
-# %% ../nbs/11_inference.ipynb #97593f42
+# %% ../nbs/11_inference.ipynb #2a830b99
 MAX_UPLOAD = 10 * 2**20  # bytes: the largest upload the web app reads
 
 class HTTPError(Exception):
     "A request the web app refuses: an HTTP status and a message for the client."
-    def __init__(self, status:int, message:str): super().__init__(message); self.status = status
+    def __init__(self,
+                 status:int,   # the HTTP status: 400 for a bad request, 413 for one too large
+                 message:str): # what the client is told
+        super().__init__(message); self.status = status
 
 async def _upload(request, max_bytes:int) -> bytes:
     "The bytes of the form field `file` of a multipart request, reading no more than `max_bytes` of it."
@@ -171,7 +177,7 @@ def _as_json(pred:Prediction, classes:list, k:int) -> dict:
     return {'label': pred.label, 'index': pred.index, 'probability': pred.probability,
             'top': [{'label': c, 'probability': p} for c, p in pred.top(classes, k)]}
 
-# %% ../nbs/11_inference.ipynb #5b851c33
+# %% ../nbs/11_inference.ipynb #41df90f5
 _PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>notes-cnn: {title}</title>
 <style>body{{font-family:sans-serif;max-width:40em;margin:2em auto;padding:0 1em}} .top td{{padding:2px 6px}} .error{{color:#b00}}</style></head>
 <body><h1>What is in the image?</h1><p>A {arch} trained on {n} classes: {classes}.</p>
@@ -187,7 +193,9 @@ def _page(predictor:Predictor, result:str='') -> str:
 def _result_html(predictor:Predictor, data:bytes, pred:Prediction, k:int) -> str:
     "The uploaded image, shown from its own bytes, and its top classes."
     import base64, html
-    src = f"data:image;base64,{base64.b64encode(data).decode()}"
+    from PIL import Image
+    mime = Image.MIME.get(Image.open(io.BytesIO(data)).format, 'application/octet-stream')  # a readable image: it was just predicted
+    src = f"data:{mime};base64,{base64.b64encode(data).decode()}"
     return f'<div id="result"><img src="{src}" alt="the upload" style="max-width:12em"><h2 id="label">{html.escape(pred.label)}</h2>{top_html(pred, predictor.classes, k)}</div>'
 
 # %% ../nbs/11_inference.ipynb #a3a77452
