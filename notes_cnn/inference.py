@@ -6,8 +6,8 @@ Docs: https://notes-cnn.github.io/notes-cnn/inference.html.md"""
 
 # %% auto #0
 __all__ = ['MAX_PIXELS', 'SUPPORTED', 'BS', 'MAX_UPLOAD', 'read_image', 'Prediction', 'Predictor', 'load_predictor', 'top_html',
-           'predictor_widget', 'HTTPError', 'make_app', 'serve', 'background_server', 'image_paths', 'FileResult',
-           'predict_files']
+           'upload_bytes', 'predictor_widget', 'HTTPError', 'make_app', 'serve', 'background_server', 'image_paths',
+           'FileResult', 'predict_files']
 
 # %% ../nbs/11_inference.ipynb #ac260406
 import io
@@ -121,14 +121,21 @@ def top_html(pred:Prediction, # a prediction
                    f'<td style="text-align:right">{p:.1%}</td></tr>' for c, p in pred.top(classes, k))
     return f'<table class="top">{rows}</table>'
 
+# %% ../nbs/11_inference.ipynb #1d30e8b2
+def upload_bytes(value) -> bytes|None:
+    "The bytes of the last file in a `FileUpload`'s `value`: a tuple of dicts in ipywidgets 8, a dict by file name in 7."
+    files = list(value.values()) if isinstance(value, dict) else list(value)
+    return bytes(files[-1]['content']) if files else None
+
+# %% ../nbs/11_inference.ipynb #a675faf9
 def predictor_widget(predictor:Predictor, # what answers
                      k:int=3):            # how many classes to show
     "An ipywidgets app: upload an image, see it, and read the `k` most probable classes with their probabilities."
     import html, ipywidgets as w
     upload, picture, answer = w.FileUpload(accept='image/*', multiple=False), w.Image(width=160), w.HTML()
     def show(change):
-        if not upload.value: return
-        data = bytes(upload.value[-1]['content'])
+        data = upload_bytes(upload.value)
+        if data is None: return
         try: pred = predictor.predict(data)
         except ValueError as e: answer.value = f"<b>Cannot predict:</b> {html.escape(str(e))}"; return
         picture.value, answer.value = data, f"<b>{html.escape(pred.label)}</b>" + top_html(pred, predictor.classes, k)

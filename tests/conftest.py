@@ -1,10 +1,20 @@
-"Shared by the tests that check what a notebook cannot (the README, the docs pipeline, the wheel, the web app): paths, a runner, a browser."
+"Shared by the tests that check what a notebook cannot (the README, the docs pipeline, the wheel, the web app, Colab): paths, a runner, a browser."
 import shutil, subprocess, sys
 from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # console scripts of the environment running the tests
+sys.path.insert(0, str(ROOT/'tools'))
+import colab  # tools/colab.py: lessons run as on Colab
+
+COLAB_RUNS = []  # what tests/test_colab.py found, lesson by lesson: printed at the end of the run
+
+def pytest_terminal_summary(terminalreporter):
+    "Each lesson's time on the Colab-like runtime, when the run included it."
+    if COLAB_RUNS:
+        terminalreporter.write_sep('-', "lessons run as on Colab (Colab's versions, one kernel each, default mode, this CPU)")
+        terminalreporter.write_line(colab.table(COLAB_RUNS))
 
 def sh(*cmd, cwd=ROOT, **kw) -> subprocess.CompletedProcess:
     "Run `cmd`; fail the test with its output if it exits non-zero."
