@@ -157,7 +157,8 @@ def check_runtime():
               "choose Runtime > Change runtime type > a GPU, then run again from the first cell.")
 
 # %% ../nbs/course.ipynb #87f88968
-def in_course_repo(path='.') -> bool:
+def in_course_repo(path='.' # a folder, or a file in it
+                  ) -> bool:
     "Whether `path` lies in a checkout of the course, where a lesson's last cell exports its code with nbdev."
     here = Path(path).resolve()
     tomls = [d/'pyproject.toml' for d in (here, *here.parents) if (d/'pyproject.toml').is_file()]
