@@ -140,7 +140,7 @@ def suggestions(self:LRFinderResult) -> dict[str, float]:
     if len(self.losses) < 10: raise ValueError(f"the sweep recorded {len(self.losses)} losses before it stopped ({self.stopped}): "
                                                "too few to read; lower start_lr, or check the model and the data")
     skip = len(self.lrs) // 10  # the first points average only a few noisy batches: their slopes mean little
-    i_min = int(np.argmin(self.smoothed))
+    i_min = skip + int(np.argmin(self.smoothed[skip:]))  # the first point *is* one batch's loss: a lucky one is no minimum
     if i_min < skip + 2: raise ValueError("the loss was lowest at the very start of the sweep: lower start_lr, or check the model")
     if i_min == len(self.lrs) - 1 and self.stopped == 'end_lr reached':
         raise ValueError(f"the loss was still falling when the sweep ended at {self.lrs[-1]:.1e}: raise end_lr or num_it until the curve turns up")
