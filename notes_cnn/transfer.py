@@ -7,7 +7,7 @@ Docs: https://notes-cnn.github.io/notes-cnn/transfer.html.md"""
 # %% auto #0
 __all__ = ['Normalize', 'channel_stats', 'torchvision_weights', 'weights_stats', 'body_of', 'n_features', 'new_head',
            'is_transfer_model', 'transfer_model', 'transfer_splitter', 'read_state_dict', 'load_pretrained',
-           'shapes_pretrained', 'suggest_lr', 'unfrozen_lr']
+           'pretrained_cnn', 'shapes_pretrained', 'suggest_lr', 'unfrozen_lr']
 
 # %% ../nbs/06_transfer.ipynb #58273ec6
 import difflib
@@ -186,6 +186,19 @@ def load_pretrained(arch:str,              # a torchvision model name, e.g. 'res
                               f"Copy that file to {cached}, or pass weights_file=PATH") from None
 
 # %% ../nbs/06_transfer.ipynb #49e6d8ce
+def pretrained_cnn(dls,                # `DataLoaders` of the task to pretrain on
+                   nfs=(16, 32, 64),   # filters of the conv blocks
+                   epochs:int=3,       # one-cycle epochs
+                   lr:float=1e-2,      # one-cycle peak
+                   seed:int=0,         # seeds the weights and the training
+                   device=None         # default: the GPU if there is one
+                  ) -> nn.Sequential:
+    "The course's small CNN trained on `dls`, as a `transfer_model` holding the statistics of `dls`'s training images."
+    set_seed(seed)
+    model = transfer_model(simple_cnn(3, dls.n_classes, nfs), dls.n_classes, channel_stats(dls.train.dataset))
+    Learner(dls, model, device=device, progress=False).fit_one_cycle(epochs, lr)
+    return model
+
 def shapes_pretrained(n:int=4000,          # synthetic shapes to train on
                       size:int=32,         # their side in pixels
                       epochs:int=3,        # one-cycle epochs
@@ -194,12 +207,8 @@ def shapes_pretrained(n:int=4000,          # synthetic shapes to train on
                       seed:int=0,          # seeds the shapes and the training
                       device=None          # default: the GPU if there is one
                      ) -> nn.Sequential:
-    "The course's small CNN trained on synthetic shapes, as a `transfer_model`: an offline stand-in for an ImageNet-pretrained body."
-    set_seed(seed)
-    dls = shapes_dls(n, size, seed=seed)
-    model = transfer_model(simple_cnn(3, 4, nfs), 4, channel_stats(dls.train.dataset))
-    Learner(dls, model, device=device, progress=False).fit_one_cycle(epochs, lr)
-    return model
+    "The course's small CNN trained on synthetic shapes: an offline stand-in for an ImageNet-pretrained body."
+    return pretrained_cnn(shapes_dls(n, size, seed=seed), nfs, epochs, lr, seed, device)
 
 # %% ../nbs/06_transfer.ipynb #2c97ebd2
 def suggest_lr(learn:Learner,
