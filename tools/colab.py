@@ -47,8 +47,8 @@ def site_packages(env:Path) -> Path:
     return next((env/'lib').glob('python3*/site-packages'))
 
 def base_env(pins:Path=PINS, log=print) -> Path:
-    "A virtual environment with exactly the pinned packages, built once per pins file and Python version."
-    key = hashlib.sha256(pins.read_bytes() + sys.version.encode()).hexdigest()[:12]
+    "A virtual environment with exactly the pinned packages, built once per set of pins and Python version (comments do not count)."
+    key = hashlib.sha256(json.dumps(sorted(pinned(pins).items())).encode() + sys.version.encode()).hexdigest()[:12]
     env = cache_root()/f'colab-{key}'
     if (env/'.complete').exists(): return env
     for old in cache_root().glob('colab-*'):  # ours: environments built from earlier pins, or a build cut short
