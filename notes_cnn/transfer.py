@@ -249,7 +249,7 @@ def fine_tune(self:Learner,
               freeze_epochs:int=1,  # one-cycle epochs with the body frozen, first
               div:float=5.,         # the unfrozen maximum is `lr / div`: the note's "divide by 5 or 10"
               min_lr=None,          # the unfrozen minimum (first group); default: from the LR finder
-              rule:str='min/10'     # which LR-finder suggestion gives `min_lr` (lesson 05: min/10 trained best)
+              rule:str='min/10'     # which LR-finder suggestion gives `min_lr` (lesson 05: min/10 within the noise of the grid's best)
              ) -> dict:
     "Fit the head with the body frozen, then everything with `slice(min_lr, lr / div)`; returns the learning rates used and why."
     _check_div(div)  # before any training
