@@ -1,20 +1,27 @@
 "Shared by the tests that check what a notebook cannot (the README, the docs pipeline, the wheel, the web app, Colab): paths, a runner, a browser."
-import shutil, subprocess, sys
+import os, shutil, subprocess, sys
 from pathlib import Path
 import pytest
+
+# pytest-xdist runs the tests in several workers (pyproject's addopts): the cores are shared out among them before torch is
+# imported, so that two lessons side by side each get their own core rather than fight over both (that is several times slower).
+WORKERS = int(os.environ.get('PYTEST_XDIST_WORKER_COUNT', '1'))
+if WORKERS > 1: os.environ.setdefault('OMP_NUM_THREADS', str(max(1, (os.cpu_count() or 1) // WORKERS)))
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # console scripts of the environment running the tests
 sys.path.insert(0, str(ROOT/'tools'))
 import colab  # tools/colab.py: lessons run as on Colab
 
-COLAB_RUNS = []  # what tests/test_colab.py found, lesson by lesson: printed at the end of the run
+COLAB_RUN = 'colab_run'  # the user property under which tests/test_colab.py reports a lesson's run, from whichever worker ran it
 
 def pytest_terminal_summary(terminalreporter):
     "Each lesson's time on the Colab-like runtime, when the run included it."
-    if COLAB_RUNS:
-        terminalreporter.write_sep('-', "lessons run as on Colab (Colab's versions, one kernel each, default mode, this CPU)")
-        terminalreporter.write_line(colab.table(COLAB_RUNS))
+    reports = [r for k in ('passed', 'failed') for r in terminalreporter.stats.get(k, []) if getattr(r, 'when', '') == 'call']
+    runs = sorted((colab.Run(**v) for r in reports for k, v in r.user_properties if k == COLAB_RUN), key=lambda r: r.notebook)
+    if runs:
+        terminalreporter.write_sep('-', f"lessons run as on Colab (Colab's versions, one kernel each, default mode, this CPU, {colab.SEED_ENV}={colab.SECOND_STREAM})")
+        terminalreporter.write_line(colab.table(runs))
 
 def sh(*cmd, cwd=ROOT, **kw) -> subprocess.CompletedProcess:
     "Run `cmd`; fail the test with its output if it exits non-zero."

@@ -9,19 +9,22 @@ download: the kernel's proxy is a closed port, except for the package registries
     python tools/colab.py                # every lesson, default mode: a table of times
     python tools/colab.py 00 03          # some lessons
     python tools/colab.py --full         # full mode (on a GPU machine); downloads allowed
+    python tools/colab.py --seed 1000    # the lessons' experiments on another random stream (NOTES_CNN_SEED)
     python tools/colab.py --keep out/    # also write the executed notebooks to out/
 
 The base environment is cached in `$NOTES_CNN_CACHE` (default `~/.cache/notes-cnn`), keyed by the pins file and the
 Python version; each lesson gets a fresh layer over it, so one lesson's install cannot help the next.
 """
-import argparse, hashlib, json, os, re, shutil, subprocess, sys, tempfile, time
+import argparse, fcntl, hashlib, json, os, re, shutil, subprocess, sys, tempfile, time
 from dataclasses import dataclass, field
 from pathlib import Path
+from notes_cnn.course import FULL_ENV, SEED_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 PINS = ROOT/'.ci'/'colab.txt'
 REPO_URL = 'https://github.com/notes-cnn/notes-cnn'  # what the lessons' install cell clones (notes_cnn.course.REPO)
 DEAD_PROXY = 'http://127.0.0.1:9'  # nothing listens there: a download in default mode fails at once
+SECOND_STREAM = 1000  # the first seed CI's Colab run uses: far from the 0, 1, 2 the stored outputs were made with
 REACHABLE = ('pypi.org', 'files.pythonhosted.org', 'localhost', '127.0.0.1', '::1')  # the registries the install cell needs, and this machine
 
 def pinned(pins:Path=PINS) -> dict:
@@ -39,7 +42,7 @@ def cache_root() -> Path:
 
 def clean_env(**extra) -> dict:
     "This process's environment without what would leak into another environment's pip or Python, plus `extra`."
-    drop = ('PIP_CONSTRAINT', 'VIRTUAL_ENV', 'PYTHONPATH', 'PYTHONHOME', 'MPLBACKEND', 'NOTES_CNN_FULL', 'IN_TEST')
+    drop = ('PIP_CONSTRAINT', 'VIRTUAL_ENV', 'PYTHONPATH', 'PYTHONHOME', 'MPLBACKEND', FULL_ENV, SEED_ENV, 'IN_TEST')
     return {k: v for k, v in os.environ.items() if k not in drop} | extra
 
 def site_packages(env:Path) -> Path:
@@ -50,7 +53,13 @@ def base_env(pins:Path=PINS, log=print) -> Path:
     "A virtual environment with exactly the pinned packages, built once per set of pins and Python version (comments do not count)."
     key = hashlib.sha256(json.dumps(sorted(pinned(pins).items())).encode() + sys.version.encode()).hexdigest()[:12]
     env = cache_root()/f'colab-{key}'
-    if (env/'.complete').exists(): return env
+    cache_root().mkdir(parents=True, exist_ok=True)
+    with open(cache_root()/'.lock', 'w') as lock:  # test workers side by side: one builds, the others wait for it
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return env if (env/'.complete').exists() else build_env(env, pins, log)
+
+def build_env(env:Path, pins:Path, log=print) -> Path:
+    "Build the environment `env` from `pins`, after removing the environments this tool built earlier."
     for old in cache_root().glob('colab-*'):  # ours: environments built from earlier pins, or a build cut short
         log(f"removing {old}, an environment this tool built earlier"); shutil.rmtree(old)
     log(f"building {env} from {pins.name} (about 2 minutes, once)")
@@ -81,9 +90,9 @@ class Run:
     def ok(self) -> bool: return self.failed_cell is None and not self.upgraded
 
 class Colab:
-    "Runs notebooks as Colab would, over the base environment `base`, with scratch space in `tmp`."
-    def __init__(self, base:Path, tmp:Path, full:bool=False):
-        self.base, self.tmp, self.full, self.n = base, Path(tmp), full, 0
+    "Runs notebooks as Colab would, over the base environment `base`, with scratch space in `tmp`; `seed` sets `NOTES_CNN_SEED`."
+    def __init__(self, base:Path, tmp:Path, full:bool=False, seed:int|None=None):
+        self.base, self.tmp, self.full, self.seed, self.n = base, Path(tmp), full, seed, 0
         self.repo = snapshot(self.tmp/'repo')
         (self.tmp/'gitconfig').write_text(f'[url "file://{self.repo}"]\n\tinsteadOf = {REPO_URL}\n')
 
@@ -104,7 +113,8 @@ class Colab:
         startup.mkdir(parents=True)
         (startup/'00-colab.py').write_text('import google.colab\n')
         extra = dict(GIT_CONFIG_GLOBAL=str(self.tmp/'gitconfig'), IPYTHONDIR=str(ipython_dir), PYDEVD_DISABLE_FILE_VALIDATION='1', PATH=f"{env/'bin'}{os.pathsep}{os.environ['PATH']}")
-        if self.full: extra['NOTES_CNN_FULL'] = '1'
+        if self.seed is not None: extra[SEED_ENV] = str(self.seed)
+        if self.full: extra[FULL_ENV] = '1'
         else:
             proxy = {k: DEAD_PROXY for k in ('http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY')}
             extra |= proxy | {k: ','.join(REACHABLE) for k in ('no_proxy', 'NO_PROXY')}
@@ -166,10 +176,11 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('lessons', nargs='*', help="lesson numbers, e.g. 00 07 (default: every lesson)")
     p.add_argument('--full', action='store_true', help="full mode (NOTES_CNN_FULL=1): for a GPU machine; downloads allowed")
+    p.add_argument('--seed', type=int, help=f"the first seed of the lessons' experiments ({SEED_ENV}; default: the lessons' own, 0)")
     p.add_argument('--keep', type=Path, help="write the executed notebooks to this folder")
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix='colab-') as tmp:
-        colab, runs = Colab(base_env(), tmp, full=args.full), []
+        colab, runs = Colab(base_env(), tmp, full=args.full, seed=args.seed), []
         for nb in lessons(args.lessons):
             runs.append(colab.run(nb, keep=args.keep))
             print(f"{nb.name}: {runs[-1].seconds:.0f} s, {'passed' if runs[-1].ok else 'FAILED: ' + (runs[-1].error or str(runs[-1].upgraded))}", flush=True)
