@@ -12,8 +12,9 @@ from pathlib import Path
 import torch
 from PIL import Image
 from notes_cnn.data import SHAPES, Shapes
-from notes_cnn.inference import load_predictor, read_image
-from notes_cnn.recipe import build_model, image_tensor, load_bundle, save_bundle
+from notes_cnn.images import image_tensor, read_image
+from notes_cnn.inference import load_predictor
+from notes_cnn.bundle import build_model, load_bundle, save_bundle
 from timing import interleaved
 
 def make(folder:Path, n:int=32) -> tuple[Path, list[Path]]:

@@ -8,20 +8,22 @@ Docs: https://notes-cnn.github.io/notes-cnn/all.html.md"""
 __all__ = []
 
 # %% ../nbs/all.ipynb #f358e896
-from . import accel, course, data, imbalance, inference, learner, lr_finder, metrics, noise, partial, recipe, schedule, segmentation, transfer
+from . import accel, bundle, course, data, images, imbalance, inference, learner, lr_finder, metrics, noise, partial, recipe, schedule, segmentation, transfer
 from .partial import *
 from .course import *
 from .data import *
+from .images import *
 from .metrics import *
 from .learner import *
 from .schedule import *
 from .lr_finder import *
 from .accel import *
 from .transfer import *
+from .bundle import *
 from .recipe import *
 from .segmentation import *
 from .imbalance import *
 from .noise import *
 from .inference import *
 
-__all__ = [name for m in (partial, course, data, metrics, learner, schedule, lr_finder, accel, transfer, recipe, segmentation, imbalance, noise, inference) for name in m.__all__]
+__all__ = [name for m in (partial, course, data, images, metrics, learner, schedule, lr_finder, accel, transfer, bundle, recipe, segmentation, imbalance, noise, inference) for name in m.__all__]

@@ -94,7 +94,8 @@ def _row(fmt:str, r) -> str:
 # %% ../nbs/cli.ipynb #43dce94d
 def predict_cmd(args) -> int:
     "Print a prediction per image; unreadable files on standard error. Exit code 0, 1 if some files failed, 2 for a bad bundle, path or option."
-    from notes_cnn.inference import image_paths, load_predictor, predict_files  # torch is imported here, not at start-up
+    from notes_cnn.images import image_paths  # torch is imported here, not at start-up
+    from notes_cnn.inference import load_predictor, predict_files
     opts = {k: v for k, v in vars(args).items() if k in ('device', 'bs')}
     fmt = getattr(args, 'format', 'text')
     try:

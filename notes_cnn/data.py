@@ -6,8 +6,8 @@ Docs: https://notes-cnn.github.io/notes-cnn/data.html.md"""
 
 # %% auto #0
 __all__ = ['SHAPES', 'CACHE_LIMIT', 'BatchedDataset', 'Digits', 'unwrap', 'seed_worker', 'hash32', 'Shapes', 'show_batch',
-           'image_folder', 'stratified_split', 'classes_of', 'Cached', 'DataLoaders', 'digits_dls', 'shapes_dls',
-           'default_device', 'to_device', 'data_dir', 'pet_breeds', 'pets_dls']
+           'stratified_split', 'classes_of', 'Cached', 'DataLoaders', 'digits_dls', 'shapes_dls', 'default_device',
+           'to_device', 'data_dir', 'pet_breeds', 'pets_dls']
 
 # %% ../nbs/01_data.ipynb #17d8b1f3
 import os
@@ -177,16 +177,6 @@ def show_batch(batch,         # a pair `(xb, yb)`, or `DataLoaders` (whose first
     for ax in axs.flat: ax.axis('off')
     fig.tight_layout()
     return fig
-
-# %% ../nbs/01_data.ipynb #31bb243c
-def image_folder(path,          # a folder with one sub-folder of images per class
-                 size:int=64,   # every image is resized to `size` x `size` pixels
-                 tfms=None):    # a torchvision transform to use instead of resize-then-tensor
-    "torchvision `ImageFolder` over class sub-folders of `path`: images resized to `size` and made tensors."
-    from torchvision import transforms as T
-    from torchvision.datasets import ImageFolder
-    if not Path(path).is_dir(): raise FileNotFoundError(f"{path} is not a folder of class sub-folders")
-    return ImageFolder(str(path), transform=tfms or T.Compose([T.Resize((size, size)), T.ToTensor()]))
 
 # %% ../nbs/01_data.ipynb #4963db8e
 def stratified_split(labels,               # the class of every item

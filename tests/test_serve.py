@@ -10,7 +10,7 @@ def bundle(tmp_path_factory):
     import torch
     from PIL import Image
     from notes_cnn.data import Shapes
-    from notes_cnn.recipe import build_model, save_bundle
+    from notes_cnn.bundle import build_model, save_bundle
     d = tmp_path_factory.mktemp('serve')
     torch.manual_seed(0)
     model = build_model('simple_cnn', 4, ([0.5] * 3, [0.25] * 3), {'nfs': [8, 16]})

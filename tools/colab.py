@@ -141,12 +141,15 @@ class Colab:
         nb = nbformat.read(nb_path, as_version=4)
         nb.cells = [c for i, c in enumerate(nb.cells) if i not in skip]
         (work/nb_path.name).write_text(nbformat.writes(nb))
-        client = NotebookClient(nb, km=self.kernel(env), timeout=cell_timeout, resources={'metadata': {'path': str(work)}})
+        km = self.kernel(env)
+        client = NotebookClient(nb, km=km, timeout=cell_timeout, resources={'metadata': {'path': str(work)}})
         start, failed, error = time.monotonic(), None, ''
         try: client.execute(env=self.kernel_env(env, self.tmp/f'ipython{self.n}'))
         except CellExecutionError as e:
             failed = next((i for i, c in enumerate(nb.cells) if any(o.get('output_type') == 'error' for o in c.get('outputs', []))), -1)
             error = f"{e.ename}: {e.evalue}"
+        finally:  # nbclient shuts down only the kernels it started itself: this one would stay, with its memory, until the run ends
+            if km.has_kernel: km.shutdown_kernel(now=True)
         seconds = time.monotonic() - start
         if keep: keep.mkdir(parents=True, exist_ok=True); nbformat.write(nb, keep/nb_path.name)
         return Run(nb_path.name, seconds, failed, error, self.upgrades(env))
