@@ -6,8 +6,8 @@ Docs: https://notes-cnn.github.io/notes-cnn/data.html.md"""
 
 # %% auto #0
 __all__ = ['SHAPES', 'CACHE_LIMIT', 'BatchedDataset', 'Digits', 'unwrap', 'seed_worker', 'hash32', 'Shapes', 'show_batch',
-           'stratified_split', 'classes_of', 'Cached', 'DataLoaders', 'digits_dls', 'shapes_dls', 'default_device',
-           'to_device', 'data_dir', 'pet_breeds', 'pets_dls']
+           'stratified_split', 'classes_of', 'draw_items', 'Cached', 'DataLoaders', 'digits_dls', 'shapes_dls',
+           'default_device', 'to_device', 'data_dir', 'pet_breeds', 'pets_dls']
 
 # %% ../nbs/01_data.ipynb #17d8b1f3
 import os
@@ -199,7 +199,7 @@ def classes_of(ds) -> list[str]|None:
     "The class names of `ds`, looking through `Subset`s; `None` if it has none."
     return next((list(d.classes) for d in unwrap(ds) if getattr(d, 'classes', None) is not None), None)
 
-def _draw(ds, idxs:list) -> list:
+def draw_items(ds, idxs:list) -> list:
     "Items `idxs` of `ds`, through its batched fetch when it has one."
     return ds.__getitems__(idxs) if callable(getattr(ds, '__getitems__', None)) else [ds[i] for i in idxs]
 
@@ -207,7 +207,7 @@ def _draw(ds, idxs:list) -> list:
 class Cached(BatchedDataset):
     "Every item of `ds`, drawn once (a batch at a time) and kept as tensors: a fixed set that costs nothing to read again."
     def __init__(self, ds, bs:int=256):
-        items = [it for i in range(0, len(ds), bs) for it in _draw(ds, list(range(i, min(i + bs, len(ds)))))]
+        items = [it for i in range(0, len(ds), bs) for it in draw_items(ds, list(range(i, min(i + bs, len(ds)))))]
         if not items or not isinstance(items[0], (tuple, list)): raise ValueError("Cached needs a non-empty dataset of (input, target) items")
         self.cols = [torch.stack(c) if isinstance(c[0], torch.Tensor) else torch.tensor(c) for c in zip(*items)]
         self.classes = classes_of(ds)

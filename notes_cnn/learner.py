@@ -285,7 +285,7 @@ def _gathered(dl, t:torch.Tensor) -> torch.Tensor:
 
 # %% ../nbs/03_learner.ipynb #e0f78a0b
 @patch
-def _outputs(self:Learner, dl):
+def batch_outputs(self:Learner, dl):
     "Model outputs and targets for each batch of `dl`, in evaluation mode and without gradients, on the learner's device."
     self.model.eval()
     with torch.no_grad():
@@ -297,7 +297,7 @@ def _outputs(self:Learner, dl):
 def get_preds(self:Learner, dl=None) -> tuple[torch.Tensor, torch.Tensor]:
     "Model outputs and targets for every item of `dl` (default: the validation set), in evaluation mode, on the CPU."
     dl = self.dls.valid if dl is None else dl
-    outs = list(self._outputs(dl))
+    outs = list(self.batch_outputs(dl))
     if not outs: raise ValueError("the loader has no batches")
     preds, targs = (torch.cat(t) for t in zip(*outs))
     return _gathered(dl, preds).float().cpu(), _gathered(dl, targs).cpu()
@@ -309,7 +309,7 @@ def _evaluate(self:Learner, dl) -> dict:
     for m in filter(accumulates, self.metrics): m.reset()
     keep = not all(map(accumulates, self.metrics))  # a metric of the whole set needs every prediction
     loss_sum, n, kept = torch.zeros((), device=self.device), 0, []
-    for preds, yb in self._outputs(dl):
+    for preds, yb in self.batch_outputs(dl):
         loss_sum += self.loss_func(preds, yb).float() * len(yb); n += len(yb)
         for m in filter(accumulates, self.metrics): m.update(preds, yb)
         if keep: kept.append((preds, yb))

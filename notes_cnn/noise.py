@@ -9,14 +9,14 @@ __all__ = ['random_noise', 'pair_noise', 'instance_noise', 'noise_matrix', 'nois
 
 # %% ../nbs/10_noise.ipynb #e5d84757
 import torch
-from .data import BatchedDataset, _draw, classes_of
-from .imbalance import _labels as _class_indices
+from .data import BatchedDataset, draw_items, classes_of
+from .imbalance import class_indices
 from .metrics import confusion_matrix
 
 # %% ../nbs/10_noise.ipynb #19d2773c
 def _labels(labels, n_classes:int|None=None) -> tuple[torch.Tensor, int]:
     "`labels` as lesson 09 checks them (a 1-d long tensor of class indices), and the number of classes, which they must fit."
-    labels = _class_indices(labels)
+    labels = class_indices(labels)
     n = n_classes or int(labels.max()) + 1
     if labels.max() >= n: raise ValueError(f"labels run from {int(labels.min())} to {int(labels.max())}, outside the {n} classes")
     return labels, n
@@ -123,4 +123,4 @@ class Relabelled(BatchedDataset):
     def __len__(self): return len(self.dataset)
     def draw(self, idxs:list) -> list:
         "Items `idxs`: the wrapped dataset's inputs, with the new labels."
-        return [(x, int(self.targets[i])) for (x, _), i in zip(_draw(self.dataset, idxs), idxs)]
+        return [(x, int(self.targets[i])) for (x, _), i in zip(draw_items(self.dataset, idxs), idxs)]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from fastcore.basics import patch
 from .data import DataLoaders
 from .learner import Learner
-from .transfer import _check_div, is_transfer_model, suggest_lr, unfrozen_lr
+from .transfer import check_div, is_transfer_model, suggest_lr, unfrozen_lr
 
 # %% ../nbs/07_recipe.ipynb #ee390785
 @patch
@@ -54,7 +54,7 @@ def fit_recipe(learn:Learner,        # a learner whose model is a `transfer_mode
     if not is_transfer_model(learn.model): raise ValueError("fit_recipe freezes the body: make the model with transfer_model (lesson 06)")
     epochs = [epochs] * 4 if isinstance(epochs, int) else list(epochs)
     if len(epochs) != 4 or min(epochs) < 1: raise ValueError(f"need 4 positive numbers of epochs (or one for all), got {epochs}")
-    _check_div(div)
+    check_div(div)
     res, prev = RecipeResult(), None
     for i, (sz, frozen, n) in enumerate(zip((size, size, 2 * size, 2 * size), (True, False, True, False), epochs), 1):
         if i == 3: learn.set_dls(make_dls(sz))  # stages 1 and 2 train on the learner's own data, at `size`

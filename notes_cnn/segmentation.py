@@ -16,7 +16,7 @@ import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.basics import patch
 from torch.utils.data import Dataset
-from .data import DataLoaders, _draw, data_dir
+from .data import DataLoaders, draw_items, data_dir
 from .learner import Callback, Learner, conv_block
 from .metrics import confusion_matrix
 from .transfer import Normalize, is_transfer_model
@@ -396,7 +396,7 @@ def show_results(self:Learner,
     "Items of `dl` with their true masks and the model's predicted masks painted over them."
     dl = self.dls.valid if dl is None else dl
     idxs = list(range(min(n, len(dl.dataset)))) if idxs is None else [int(i) for i in idxs]
-    xb, yb = (torch.stack(c) for c in zip(*_draw(dl.dataset, idxs)))
+    xb, yb = (torch.stack(c) for c in zip(*draw_items(dl.dataset, idxs)))
     self.model.eval()
     with torch.no_grad(): preds = self.model(xb.to(self.device)).argmax(1).cpu()
     return show_masks(xb.cpu(), yb.cpu(), self.dls.classes, preds, titles, n=len(idxs))
@@ -405,7 +405,7 @@ def show_results(self:Learner,
 @patch
 def pixel_confusion(self:Learner, dl=None) -> torch.Tensor:
     "The confusion matrix of the labelled pixels of `dl` (default: validation), accumulated batch by batch."
-    return sum(seg_confusion(p, y, p.shape[1]) for p, y in self._outputs(self.dls.valid if dl is None else dl)).cpu()
+    return sum(seg_confusion(p, y, p.shape[1]) for p, y in self.batch_outputs(self.dls.valid if dl is None else dl)).cpu()
 
 def iou_table(cm:torch.Tensor, classes:list) -> str:
     "Per-class share of the labelled pixels, IoU and Dice, and their means, as a Markdown table."
@@ -432,6 +432,6 @@ def image_ious(preds:torch.Tensor,   # scores `(B, C, H, W)` or class indices `(
 @patch
 def worst(self:Learner, k:int=6, dl=None) -> tuple[list[int], list[float]]:
     "The `k` items of `dl` (default: validation) with the lowest mean IoU, and those scores."
-    scores = torch.cat([image_ious(p, y, p.shape[1]).cpu() for p, y in self._outputs(self.dls.valid if dl is None else dl)])
+    scores = torch.cat([image_ious(p, y, p.shape[1]).cpu() for p, y in self.batch_outputs(self.dls.valid if dl is None else dl)])
     order = scores.argsort()[:k]
     return order.tolist(), scores[order].tolist()

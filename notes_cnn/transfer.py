@@ -7,7 +7,7 @@ Docs: https://notes-cnn.github.io/notes-cnn/transfer.html.md"""
 # %% auto #0
 __all__ = ['Normalize', 'channel_stats', 'torchvision_weights', 'weights_stats', 'body_of', 'n_features', 'new_head',
            'is_transfer_model', 'transfer_model', 'transfer_splitter', 'read_state_dict', 'load_pretrained',
-           'pretrained_cnn', 'shapes_pretrained', 'suggest_lr', 'unfrozen_lr']
+           'pretrained_cnn', 'shapes_pretrained', 'suggest_lr', 'check_div', 'unfrozen_lr']
 
 # %% ../nbs/06_transfer.ipynb #58273ec6
 import difflib
@@ -226,7 +226,7 @@ def suggest_lr(learn:Learner,
     return lr, f"LR finder, {rule}", sweep
 
 # %% ../nbs/06_transfer.ipynb #27adf0d4
-def _check_div(div:float):
+def check_div(div:float):
     "Refuse a divisor that would make the unfrozen maximum larger than the frozen rate."
     if div < 1: raise ValueError(f"div={div} would make the unfrozen maximum larger than the frozen rate: use div >= 1")
 
@@ -236,7 +236,7 @@ def unfrozen_lr(learn:Learner,
                 rule:str='min/10'   # which LR-finder suggestion gives the minimum
                ) -> tuple[slice, str, LRFinderResult]:
     "The note's range for fitting unfrozen: `slice(minimum, frozen_lr / div)`, the minimum from the LR finder, at most a decade below the maximum."
-    _check_div(div)
+    check_div(div)
     top = frozen_lr / div
     lo, why, sweep = suggest_lr(learn, rule, cap=top / 10, fallback=top / 10)
     return slice(lo, top), why, sweep
@@ -252,7 +252,7 @@ def fine_tune(self:Learner,
               rule:str='min/10'     # which LR-finder suggestion gives `min_lr` (lesson 05: min/10 within the noise of the grid's best)
              ) -> dict:
     "Fit the head with the body frozen, then everything with `slice(min_lr, lr / div)`; returns the learning rates used and why."
-    _check_div(div)  # before any training
+    check_div(div)  # before any training
     self.freeze(); self.fit_one_cycle(freeze_epochs, lr)
     self.unfreeze()
     lrs, why = (slice(min_lr, lr / div), 'given') if min_lr is not None else unfrozen_lr(self, lr, div, rule)[:2]
