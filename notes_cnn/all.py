@@ -8,9 +8,10 @@ Docs: https://notes-cnn.github.io/notes-cnn/all.html.md"""
 __all__ = []
 
 # %% ../nbs/all.ipynb #f358e896
-from . import accel, bundle, course, data, fit, images, imbalance, inference, learner, lr_finder, metrics, noise, partial, recipe, schedule, segmentation, transfer
+from . import accel, bundle, course, data, fit, images, imbalance, inference, learner, lr_finder, metrics, noise, options, partial, recipe, schedule, segmentation, transfer
 from .partial import *
 from .course import *
+from .options import *
 from .data import *
 from .images import *
 from .metrics import *
@@ -27,4 +28,4 @@ from .imbalance import *
 from .noise import *
 from .inference import *
 
-__all__ = [name for m in (partial, course, data, images, metrics, learner, schedule, lr_finder, accel, transfer, bundle, recipe, fit, segmentation, imbalance, noise, inference) for name in m.__all__]
+__all__ = [name for m in (partial, course, options, data, images, metrics, learner, schedule, lr_finder, accel, transfer, bundle, recipe, fit, segmentation, imbalance, noise, inference) for name in m.__all__]

@@ -13,6 +13,7 @@ from pathlib import Path
 import torch, torch.nn as nn
 from . import __version__
 from .learner import simple_cnn
+from .options import PREDICT_DEFAULTS
 from .transfer import is_transfer_model, torchvision_weights, transfer_model
 
 # %% ../nbs/bundle.ipynb #a767762d
@@ -63,7 +64,9 @@ def save_bundle(path,              # the bundle folder to write (replaced if it 
 # %% ../nbs/bundle.ipynb #5d18a579
 _REQUIRED = ('arch', 'classes', 'image_size', 'mean', 'std')
 
-def load_bundle(path, device='cpu') -> tuple[nn.Module, dict]:
+def load_bundle(path,                              # a bundle folder, as `save_bundle` writes it
+                device=PREDICT_DEFAULTS['device']  # where the model is loaded and runs
+               ) -> tuple[nn.Module, dict]:
     "The model (in evaluation mode, on `device`) and the metadata of a bundle folder; refuses anything it cannot trust."
     from safetensors.torch import load_file
     path = Path(path)

@@ -13,7 +13,7 @@ from pathlib import Path
 import torch, torch.nn as nn
 from .accel import MixedPrecision
 from .bundle import save_bundle
-from .cli import FIT_DEFAULTS, text_bar
+from .options import FIT_DEFAULTS, text_bar
 from .data import DataLoaders, Digits
 from .images import scan_image_folder
 from .learner import Callback, Learner, set_seed, simple_cnn
