@@ -10,9 +10,7 @@ The script also checks that the Predictor and the bare code give the same probab
 import argparse, tempfile, time, warnings
 from pathlib import Path
 import torch
-from PIL import Image
-from notes_cnn.data import SHAPES, Shapes
-from notes_cnn.images import image_tensor, read_image
+from notes_cnn.images import image_paths, image_tensor, read_image, shape_folder
 from notes_cnn.inference import load_predictor
 from notes_cnn.bundle import build_model, load_bundle, save_bundle
 from timing import interleaved
@@ -22,11 +20,7 @@ def make(folder:Path, n:int=32) -> tuple[Path, list[Path]]:
     torch.manual_seed(0)
     bundle = save_bundle(folder/'model', build_model('simple_cnn', 4, ([0.5] * 3, [0.25] * 3), {'nfs': [16, 32, 64]}),
                          'simple_cnn', ['circle', 'square', 'triangle', 'cross'], 32, {'nfs': [16, 32, 64]})
-    imgs, labels, _ = Shapes(n, 48).render(range(n))
-    files = [folder/'data'/SHAPES[y]/f'{i}.png' for i, y in enumerate(labels.tolist())]  # class folders, as fastai reads them
-    for x, f in zip(imgs, files):
-        f.parent.mkdir(parents=True, exist_ok=True); Image.fromarray((x.permute(1, 2, 0) * 255).byte().numpy()).save(f)
-    return bundle, files
+    return bundle, image_paths(shape_folder(folder/'data', n))  # class folders, as fastai reads them
 
 def fastai_predict(folder:Path, model):
     "fastai's way to serve the same model: a Learner exported with its transforms (squish to 32 px), loaded back; its `predict`, or None without fastai."

@@ -14,7 +14,7 @@ import torch, torch.nn as nn
 from . import __version__
 from .learner import simple_cnn
 from .options import PREDICT_DEFAULTS
-from .transfer import is_transfer_model, torchvision_weights, transfer_model
+from .transfer import is_transfer_model, load_weights, torchvision_weights, transfer_model
 
 # %% ../nbs/bundle.ipynb #a767762d
 BUNDLE_VERSION = 1  # the bundle format this version of notes-cnn writes, and the newest it reads
@@ -81,8 +81,7 @@ def load_bundle(path,                              # a bundle folder, as `save_b
     try: state = load_file(path/'model.safetensors')
     except Exception as e: raise ValueError(f"{path}/model.safetensors is not a safetensors file ({e}); bundles never hold pickled objects") from None
     model = build_model(meta['arch'], len(meta['classes']), (meta['mean'], meta['std']), meta.get('arch_args'))
-    try: model.load_state_dict(state)
-    except RuntimeError as e: raise ValueError(f"the metadata and the weights of {path} disagree: {str(e)[:300]}") from None
+    load_weights(model, state, f"the metadata and the weights of {path} disagree")
     for k in ('mean', 'std'):
         if not torch.allclose(getattr(model.norm, k).flatten(), torch.tensor(meta[k]), atol=1e-6):
             raise ValueError(f"the metadata and the weights of {path} disagree on the normalisation {k}: {meta[k]} vs {getattr(model.norm, k).flatten().tolist()}")

@@ -15,7 +15,8 @@ from .course import LESSONS, describe_mode
 from .options import FIT_OPTIONS, PREDICT_OPTIONS, SERVE_OPTIONS, add_options, text_bar
 
 # %% ../nbs/cli.ipynb #3debf88e
-def lessons_cmd(args) -> int:
+def lessons_cmd(args # the parsed arguments: `ready`, to list only the lessons that are written
+                ) -> int:
     "Print one line per lesson: number, status, title and module."
     for l in LESSONS:
         if args.ready and not l.ready: continue
@@ -23,13 +24,15 @@ def lessons_cmd(args) -> int:
     return 0
 
 # %% ../nbs/cli.ipynb #876917c5
-def mode_cmd(args) -> int:
+def mode_cmd(args # the parsed arguments (none are read)
+             ) -> int:
     "Print which mode lessons run in, and why."
     print(describe_mode())
     return 0
 
 # %% ../nbs/cli.ipynb #66d19ddd
-def add_fit_parser(sub):
+def add_fit_parser(sub # what `ArgumentParser.add_subparsers` returned
+                   ):
     "Add the `fit` command and its options to the sub-command parsers `sub`."
     f = sub.add_parser('fit', help="fit a model with the three-stage recipe (lesson 07) and write a model bundle", argument_default=argparse.SUPPRESS,
                        description="Fit with lesson 07's recipe: small images frozen, unfrozen, then twice the size frozen and unfrozen, "
@@ -38,7 +41,8 @@ def add_fit_parser(sub):
     f.set_defaults(func=fit_cmd)
 
 # %% ../nbs/cli.ipynb #b2653a4b
-def fit_cmd(args) -> int:
+def fit_cmd(args # the parsed arguments: the options given, by name
+            ) -> int:
     "Run `run_fit` with the options given; a bad option or folder is an error message and exit code 2, Ctrl-C exit code 130."
     from notes_cnn.fit import run_fit  # torch is imported here, when a model is fitted, not at start-up
     kwargs = {k: v for k, v in vars(args).items() if k not in ('command', 'func')}
@@ -50,7 +54,8 @@ def fit_cmd(args) -> int:
     return 0
 
 # %% ../nbs/cli.ipynb #7e0bdbb9
-def add_predict_parser(sub):
+def add_predict_parser(sub # what `ArgumentParser.add_subparsers` returned
+                       ):
     "Add the `predict` command and its options to the sub-command parsers `sub`."
     p = sub.add_parser('predict', help="predict the classes of images with a model bundle (lesson 11)", argument_default=argparse.SUPPRESS,
                        description="Predict every image with a model bundle, preprocessed exactly as in training: one line per image with its path, "
@@ -74,7 +79,8 @@ def _row(fmt:str, r) -> str:
     buf = io.StringIO(); csv.writer(buf, lineterminator='').writerow(row.values()); return buf.getvalue()
 
 # %% ../nbs/cli.ipynb #43dce94d
-def predict_cmd(args) -> int:
+def predict_cmd(args # the parsed arguments: the bundle, the images and the options given
+                ) -> int:
     "Print a prediction per image; unreadable files on standard error. Exit code 0, 1 if some files failed, 2 for a bad bundle, path or option."
     from notes_cnn.images import image_paths  # torch is imported here, not at start-up
     from notes_cnn.inference import load_predictor, predict_files
@@ -94,7 +100,8 @@ def predict_cmd(args) -> int:
     return 1 if failed else 0
 
 # %% ../nbs/cli.ipynb #7682e821
-def add_serve_parser(sub):
+def add_serve_parser(sub # what `ArgumentParser.add_subparsers` returned
+                    ):
     "Add the `serve` command and its options to the sub-command parsers `sub`."
     s = sub.add_parser('serve', help="serve a model bundle on a web page and a JSON endpoint (lesson 11)", argument_default=argparse.SUPPRESS,
                        description="Serve a model bundle over HTTP until Ctrl-C: an upload page at /, JSON at POST /api/predict (the image as the "
@@ -103,7 +110,8 @@ def add_serve_parser(sub):
     add_options(s, SERVE_OPTIONS)
     s.set_defaults(func=serve_cmd)
 
-def serve_cmd(args) -> int:
+def serve_cmd(args # the parsed arguments: the bundle and the options given
+             ) -> int:
     "Run lesson 11's `serve` with the options given until Ctrl-C; a bad bundle, option or port is an error message and exit code 2."
     from notes_cnn.inference import serve
     try: serve(**{k: v for k, v in vars(args).items() if k not in ('command', 'func')})
@@ -126,7 +134,8 @@ def make_parser() -> argparse.ArgumentParser:
     return p
 
 # %% ../nbs/cli.ipynb #280dbdb3
-def main(argv:list[str]|None=None) -> int:
+def main(argv:list[str]|None=None # the arguments after `notes-cnn` (default: the process's)
+        ) -> int:
     "Run `notes-cnn` with `argv` (default: the process arguments); return the exit code."
     parser = make_parser()
     args = parser.parse_args(argv)

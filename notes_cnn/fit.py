@@ -19,7 +19,7 @@ from .images import scan_image_folder
 from .learner import Callback, Learner, set_seed, simple_cnn
 from .metrics import accuracy
 from .recipe import RecipeResult, fit_recipe
-from .transfer import load_pretrained, read_state_dict, shapes_pretrained, torchvision_weights, transfer_model, transfer_splitter, weights_stats
+from .transfer import load_pretrained, load_weights, read_state_dict, shapes_pretrained, torchvision_weights, transfer_model, transfer_splitter, weights_stats
 
 # %% ../nbs/fit.ipynb #0dd83c58
 class EpochBar(Callback):
@@ -62,9 +62,7 @@ def _model_for(arch:str, source, n_out:int, seed:int, device) -> tuple[nn.Module
         head = [k for k in state if k.startswith('head.') and k.endswith('.weight')]
         if not head: raise ValueError(f"{what} does not hold a transfer_model of simple_cnn (no head weights)")
         base = transfer_model(simple_cnn(3, 4, args['nfs']), state[head[-1]].shape[0], ([0.] * 3, [1.] * 3))
-        try: base.load_state_dict(state)
-        except RuntimeError as e: raise ValueError(f"{what} does not hold simple_cnn's weights: {str(e)[:300]}") from None
-        return transfer_model(base, n_out), args
+        return transfer_model(load_weights(base, state, f"{what} does not hold simple_cnn's weights"), n_out), args
     model = load_pretrained(arch, weights_file=what) if kind == 'file' else load_pretrained(arch, what)
     return transfer_model(model, n_out, weights_stats(arch, what if kind == 'name' else 'DEFAULT')), {}
 

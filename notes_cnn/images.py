@@ -6,7 +6,7 @@ Docs: https://notes-cnn.github.io/notes-cnn/images.html.md"""
 
 # %% auto #0
 __all__ = ['IMAGE_SUFFIXES', 'MAX_PIXELS', 'is_image_file', 'image_paths', 'open_rgb', 'image_tensor', 'read_image', 'FolderScan',
-           'scan_image_folder', 'ImageFiles', 'image_folder']
+           'scan_image_folder', 'ImageFiles', 'image_folder', 'save_image', 'shape_folder']
 
 # %% ../nbs/images.ipynb #3df437a7
 import io
@@ -16,17 +16,19 @@ from pathlib import Path
 import torch
 from fastcore.basics import patch
 from torch.utils.data import Dataset
-from .data import DataLoaders
+from .data import SHAPES, DataLoaders, Shapes
 
 # %% ../nbs/images.ipynb #8dd3e33a
 IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.bmp', '.gif', '.tif', '.tiff', '.webp')
 
-def is_image_file(path) -> bool:
+def is_image_file(path # a file's path or name
+                 ) -> bool:
     "Whether `path` names an image file: one of `IMAGE_SUFFIXES` (any case), and not hidden."
     p = Path(path)
     return p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith('.')
 
-def image_paths(paths) -> list[Path]:
+def image_paths(paths # a file or folder, or a list of them
+               ) -> list[Path]:
     "The image files that `paths` name: files as given, folders searched (recursively, sorted) for image files."
     out = []
     for p in map(Path, [paths] if isinstance(paths, (str, Path)) else paths):
@@ -36,7 +38,8 @@ def image_paths(paths) -> list[Path]:
     return out
 
 # %% ../nbs/images.ipynb #9de58e67
-def open_rgb(src):
+def open_rgb(src # a path, bytes or a PIL image
+            ):
     "An image from a path, bytes or a PIL image, decoded, turned upright (EXIF orientation) and in RGB; transparency goes over white."
     from PIL import Image, ImageOps  # Pillow comes with torchvision
     img = src if isinstance(src, Image.Image) else Image.open(io.BytesIO(src) if isinstance(src, bytes) else src)
@@ -47,7 +50,9 @@ def open_rgb(src):
         return rgb
     return img.convert('RGB')
 
-def image_tensor(img, size:int) -> torch.Tensor:
+def image_tensor(img,     # a PIL image, e.g. from `open_rgb`
+                 size:int # the side of the square it is squished to
+                ) -> torch.Tensor:
     "A PIL image squished to `size` x `size` pixels (bilinear, antialiased) as a float tensor `(3, size, size)` in [0, 1]."
     from PIL import Image
     from torchvision.transforms.functional import pil_to_tensor
@@ -102,7 +107,8 @@ def _read_images(d:Path, classes:list, scan:FolderScan) -> list:
     return items
 
 # %% ../nbs/images.ipynb #17206189
-def scan_image_folder(path) -> FolderScan:
+def scan_image_folder(path # a folder of class sub-folders, optionally under train/ and valid/
+                     ) -> FolderScan:
     "Find and decode every image under `path` (class sub-folders, optionally under `train/` and `valid/`): what can train, and what cannot."
     root = Path(path)
     if not root.exists(): raise FileNotFoundError(f"no folder at {root}")
@@ -136,7 +142,11 @@ def report(self:FolderScan) -> str:
 # %% ../nbs/images.ipynb #4b35ee1b
 class ImageFiles(Dataset):
     "Images read from `(path, label)` `items` with `open_rgb`, squished to `size` pixels, as `(float tensor, label)` pairs."
-    def __init__(self, items:list, classes:list, size:int): self.items, self.classes, self.size = items, classes, size
+    def __init__(self,
+                 items:list,   # `(path, label)` pairs, as `FolderScan` holds them
+                 classes:list, # the class names, in the order of the labels
+                 size:int):    # the side in pixels every image is squished to
+        self.items, self.classes, self.size = items, classes, size
     def __len__(self): return len(self.items)
     @property
     def targets(self) -> torch.Tensor: return torch.tensor([l for _, l in self.items])
@@ -158,3 +168,25 @@ def image_folder(path,          # a folder with one sub-folder of images per cla
     from torchvision.datasets import ImageFolder
     if not Path(path).is_dir(): raise FileNotFoundError(f"{path} is not a folder of class sub-folders")
     return ImageFolder(str(path), transform=tfms or T.Compose([T.Resize((size, size)), T.ToTensor()]), loader=open_rgb, is_valid_file=is_image_file)
+
+# %% ../nbs/images.ipynb #9baa2f66
+def save_image(x:torch.Tensor, # an image `(C, H, W)` or `(H, W)`: uint8, or float in [0, 1]
+               path            # the file to write; its suffix names the format (.png, .jpg, ...)
+              ) -> Path:
+    "Write image tensor `x` to `path`, each float rounded to the nearest level, making the folder if needed; returns the path."
+    if x.is_floating_point(): _from_tensor(x); x = x.mul(255).round().byte()  # checked first, then rounded, not truncated
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    _from_tensor(x).save(path); return path
+
+# %% ../nbs/images.ipynb #61007d88
+def shape_folder(root,          # a new or empty folder
+                 n:int,         # how many images, spread evenly over the four shapes
+                 size:int=48,   # their side in pixels
+                 seed:int=0     # which shapes: the same seed gives the same files
+                ) -> Path:
+    "`n` synthetic shapes (lesson 01's `Shapes`) as PNG files under `root`, one sub-folder per shape; returns `root`."
+    root = Path(root)
+    if root.exists() and any(root.iterdir()): raise FileExistsError(f"{root} is not empty: shape_folder writes only into a new or empty folder")
+    imgs, labels, _ = Shapes(n, size, seed).render(range(n))
+    for i, (x, y) in enumerate(zip(imgs, labels.tolist())): save_image(x, root/SHAPES[y]/f'{i:05d}.png')
+    return root

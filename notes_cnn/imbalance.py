@@ -17,7 +17,8 @@ from .data import Cached, DataLoaders, data_dir
 from .metrics import check_preds, accuracy, balanced_accuracy, confusion_matrix, roc_auc
 
 # %% ../nbs/09_imbalance.ipynb #c38aa501
-def class_indices(labels) -> torch.Tensor:
+def class_indices(labels # class indices: a list, an array or a tensor
+                 ) -> torch.Tensor:
     "`labels` as a 1-d long tensor on the CPU, refused unless it holds class indices."
     labels = torch.as_tensor(labels).cpu()
     if labels.ndim != 1 or labels.is_floating_point() or len(labels) == 0:
@@ -137,7 +138,8 @@ def imbalance_report(preds:torch.Tensor, # scores `(N, C)`
             'roc_auc': float(roc_auc(preds, targs)), 'recall': dict(zip(classes, (cm.diag() / cm.sum(1)).tolist()))}
 
 # %% ../nbs/09_imbalance.ipynb #998caf8b
-def report_table(reports:dict) -> str:
+def report_table(reports:dict # name -> what `imbalance_report` returned
+                ) -> str:
     "Reports from `imbalance_report`, one row per name, as a Markdown table with each model's lowest recall."
     rows = ["| model | accuracy | balanced accuracy | ROC AUC | lowest recall |", "|---|---|---|---|---|"]
     for name, r in reports.items():
@@ -152,9 +154,9 @@ def iter_dls(train_ds,       # any dataset: it is reshuffled as often as `n_iter
              bs:int=32,      # training batch size; validation batches are twice as big
              seed:int=0,     # seeds the shuffles
              classes=None,   # class names in label order (default: read from the datasets)
-             **kwargs        # passed on to both `DataLoader`s
+             **kwargs
             ) -> DataLoaders:
-    "`DataLoaders` whose training epoch is exactly `n_iter` batches of `bs`, whatever the size of `train_ds`: the same number of updates for any training set."
+    "`DataLoaders` whose training epoch is exactly `n_iter` batches of `bs`, whatever the size of `train_ds`: the same number of updates for any training set; other keywords go to both `DataLoader`s."
     if n_iter < 1 or bs < 1: raise ValueError(f"need n_iter >= 1 and bs >= 1, got n_iter={n_iter}, bs={bs}")
     if len(train_ds) == 0: raise ValueError("the training set is empty: check the resampling that made it")
     sampler = RandomSampler(train_ds, num_samples=n_iter * bs, generator=torch.Generator().manual_seed(seed))

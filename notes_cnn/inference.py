@@ -27,7 +27,9 @@ class Prediction(NamedTuple):
     "One image's prediction: the class name, its index in the training order, and every class's probability `(C,)`."
     label:str; index:int; probs:torch.Tensor
     @property
-    def probability(self) -> float: return float(self.probs[self.index])
+    def probability(self) -> float:
+        "The probability of the predicted class."
+        return float(self.probs[self.index])
     def top(self, classes:list, k:int=TOP_K) -> list[tuple[str, float]]:
         "The `k` most probable classes, with their probabilities."
         p, i = self.probs.topk(min(k, len(self.probs)))
@@ -51,9 +53,9 @@ class Predictor:
 # %% ../nbs/11_inference.ipynb #157530c0
 def load_predictor(bundle,        # a bundle folder, as `save_bundle` and `notes-cnn fit` write it
                    device=PREDICT_DEFAULTS['device'], # where the model runs: a CPU is enough to serve
-                   **kwargs       # passed on to `Predictor`
+                   **kwargs
                   ) -> Predictor:
-    "A `Predictor` for the model bundle at `bundle`, read without unpickling anything."
+    "A `Predictor` for the model bundle at `bundle`, read without unpickling anything; other keywords go to `Predictor`."
     return Predictor(*load_bundle(bundle, device), device=device, **kwargs)
 
 # %% ../nbs/11_inference.ipynb #b57c5a99
@@ -95,7 +97,8 @@ def top_html(pred:Prediction, # a prediction
     return f'<table class="top">{rows}</table>'
 
 # %% ../nbs/11_inference.ipynb #1d30e8b2
-def upload_bytes(value) -> bytes|None:
+def upload_bytes(value # a `FileUpload` widget's `value`
+                ) -> bytes|None:
     "The bytes of the last file in a `FileUpload`'s `value`: a tuple of dicts in ipywidgets 8, a dict by file name in 7."
     files = list(value.values()) if isinstance(value, dict) else list(value)
     return bytes(files[-1]['content']) if files else None
@@ -126,6 +129,7 @@ class HTTPError(Exception):
                  message:str): # what the client is told
         super().__init__(message); self.status = status
 
+# %% ../nbs/11_inference.ipynb #6ff3cef3
 async def _upload(request, max_bytes:int) -> bytes:
     "The bytes of the form field `file` of a multipart request, reading no more than `max_bytes` of it."
     from starlette.requests import Request

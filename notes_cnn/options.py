@@ -18,7 +18,8 @@ class Option:
     "One option of a command, written once: its name, its default, its help, and how argparse reads it."
     name:str; default:object = None; help:str = ''; type:type = None; nargs:str = None; shown:str = None; positional:bool = False
 
-def option_defaults(options) -> dict:
+def option_defaults(options # `Option`s
+                   ) -> dict:
     "The default of each of `options`, by name."
     return {o.name: o.default for o in options}
 

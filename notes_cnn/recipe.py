@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from fastcore.basics import patch
 from .data import DataLoaders
 from .learner import Learner
-from .transfer import check_div, is_transfer_model, suggest_lr, unfrozen_lr
+from .schedule import OneCycle
+from .transfer import LR_RULE, UNFROZEN_DIV, check_div, is_transfer_model, suggest_lr, unfrozen_lr
 
 # %% ../nbs/07_recipe.ipynb #ee390785
 @patch
@@ -46,8 +47,8 @@ def fit_recipe(learn:Learner,        # a learner whose model is a `transfer_mode
                make_dls,             # size -> `DataLoaders` of images at that size
                size:int,             # the first size; stages 3 and 4 use twice as much
                epochs=(2, 2, 2, 2),  # epochs of each stage (or one number for all)
-               rule:str='min/10',    # which LR-finder suggestion every sweep reads
-               div:float=5.,         # an unfrozen maximum is the frozen rate before it divided by this
+               rule:str=LR_RULE,     # which LR-finder suggestion every sweep reads
+               div:float=UNFROZEN_DIV, # an unfrozen maximum is the frozen rate before it divided by this
                log=print             # called with a line of text after each stage
               ) -> RecipeResult:
     "The note's three stages: small and frozen, small and unfrozen, then twice the size frozen and unfrozen, each with the LR finder."
@@ -61,7 +62,7 @@ def fit_recipe(learn:Learner,        # a learner whose model is a `transfer_mode
         learn.freeze() if frozen else learn.unfreeze()
         start = time.perf_counter()
         lr, why, sweep = _stage_lr(learn, frozen, prev, rule, div)
-        learn.fit_one_cycle(n, lr)
+        learn.fit(n, cbs=[OneCycle(lr)])
         if frozen: prev = lr
         last = {k: v for k, v in learn.recorder.history[-1].items() if k not in ('epoch', 'time')}  # losses and metrics
         lo, top = (lr.start, lr.stop) if isinstance(lr, slice) else (None, lr)

@@ -8,7 +8,7 @@ Docs: https://notes-cnn.github.io/notes-cnn/segmentation.html.md"""
 __all__ = ['VOID', 'PET_LUT', 'read_codes', 'codes_lut', 'mask_tensor', 'SegItems', 'mask_folder', 'pets_segmentation',
            'random_affine', 'warp_pair', 'PairedAug', 'seg_loss', 'seg_confusion', 'pixel_accuracy', 'iou', 'dice',
            'mean_iou', 'mean_dice', 'SegMetric', 'seg_metrics', 'encoder_stages', 'UpBlock', 'UNet', 'unet_splitter',
-           'unet_learner', 'overlay', 'show_masks', 'iou_table', 'image_ious']
+           'SegLearner', 'unet_learner', 'overlay', 'show_masks', 'iou_table', 'image_ious']
 
 # %% ../nbs/08_segmentation.ipynb #fbb60da8
 from pathlib import Path
@@ -19,14 +19,15 @@ from torch.utils.data import Dataset
 from .data import DataLoaders, draw_items, data_dir
 from .learner import Callback, Learner, conv_block
 from .metrics import confusion_matrix
-from .transfer import Normalize, is_transfer_model
+from .transfer import Normalize, is_transfer_model, probe_outputs
 from .images import IMAGE_SUFFIXES, image_tensor, is_image_file, open_rgb
 
 # %% ../nbs/08_segmentation.ipynb #21c9eda2
 VOID = 255  # the mask value of pixels that have no class (unlabelled, uncertain borders): no loss, no metric
 
 # %% ../nbs/08_segmentation.ipynb #b45db546
-def read_codes(path) -> list[str]:
+def read_codes(path # a codes file, e.g. CamVid's codes.txt
+              ) -> list[str]:
     "Class names from a codes file: one per line, line `i` (from 0) naming the value `i` in the masks."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"no codes file at {path}: it lists one class name per line, in the order of the mask values")
@@ -191,7 +192,11 @@ def warp_pair(xb:torch.Tensor,    # images `(B, C, H, W)`
 # %% ../nbs/08_segmentation.ipynb #350df937
 class PairedAug(Callback):
     "Moves each training batch's images and masks by the same random affine maps (`random_affine`), reproducibly from `seed`."
-    def __init__(self, seed:int=0, **kwargs): self.seed, self.kwargs = seed, kwargs  # kwargs: `random_affine`'s ranges
+    def __init__(self,
+                 seed:int=0, # seeds the maps: the same seed moves the same batches alike
+                 **kwargs):
+        "Other keywords set `random_affine`'s ranges."
+        self.seed, self.kwargs = seed, kwargs
     def before_fit(self): self.gen = torch.Generator().manual_seed(self.seed)
     def before_batch(self):
         theta = random_affine(len(self.learn.xb), generator=self.gen, **self.kwargs)
@@ -222,25 +227,31 @@ def seg_confusion(preds:torch.Tensor,   # scores `(B, C, H, W)` or class indices
     if not keep.any(): return torch.zeros(n_classes, n_classes, dtype=torch.long, device=targs.device)
     return confusion_matrix(p[keep], targs[keep], n_classes)
 
-def pixel_accuracy(cm:torch.Tensor) -> torch.Tensor:
+# %% ../nbs/08_segmentation.ipynb #531e6715
+def pixel_accuracy(cm:torch.Tensor # a confusion matrix `(C, C)`: rows the true classes, columns the predicted
+                   ) -> torch.Tensor:
     "Fraction of labelled pixels whose class is right, from a confusion matrix."
     return cm.diag().sum() / cm.sum()
 
-def iou(cm:torch.Tensor) -> torch.Tensor:
+def iou(cm:torch.Tensor # a confusion matrix `(C, C)`: rows the true classes, columns the predicted
+        ) -> torch.Tensor:
     "Intersection over union of each class, from a confusion matrix: NaN for a class neither present nor predicted."
     tp = cm.diag()
     return tp / (cm.sum(0) + cm.sum(1) - tp)
 
-def dice(cm:torch.Tensor) -> torch.Tensor:
+def dice(cm:torch.Tensor # a confusion matrix `(C, C)`: rows the true classes, columns the predicted
+         ) -> torch.Tensor:
     "Dice coefficient (F1) of each class, from a confusion matrix: NaN for a class neither present nor predicted."
     tp = cm.diag()
     return 2 * tp / (cm.sum(0) + cm.sum(1))
 
-def mean_iou(cm:torch.Tensor) -> torch.Tensor:
+def mean_iou(cm:torch.Tensor # a confusion matrix `(C, C)`: rows the true classes, columns the predicted
+             ) -> torch.Tensor:
     "Mean IoU over the classes present or predicted."
     return iou(cm).nanmean()
 
-def mean_dice(cm:torch.Tensor) -> torch.Tensor:
+def mean_dice(cm:torch.Tensor # a confusion matrix `(C, C)`: rows the true classes, columns the predicted
+              ) -> torch.Tensor:
     "Mean Dice over the classes present or predicted."
     return dice(cm).nanmean()
 
@@ -250,7 +261,7 @@ class SegMetric:
     def __init__(self,
                  fn,                    # confusion matrix -> number, e.g. `mean_iou`
                  n_classes:int,         # number of classes
-                 ignore_index:int=VOID):
+                 ignore_index:int=VOID): # the mask value of pixels that have no class
         self.fn, self.n_classes, self.ignore_index, self.__name__ = fn, n_classes, ignore_index, fn.__name__
     def reset(self): self.cm = None
     def update(self, preds, targs):
@@ -258,7 +269,9 @@ class SegMetric:
         self.cm = cm if self.cm is None else self.cm + cm
     def compute(self) -> float: return float(self.fn(self.cm.double()))
 
-def seg_metrics(n_classes:int, ignore_index:int=VOID) -> list[SegMetric]:
+def seg_metrics(n_classes:int,         # number of classes
+                ignore_index:int=VOID  # the mask value of pixels that have no class
+               ) -> list[SegMetric]:
     "Pixel accuracy, mean IoU and mean Dice, accumulated over the validation set."
     return [SegMetric(f, n_classes, ignore_index) for f in (pixel_accuracy, mean_iou, mean_dice)]
 
@@ -268,17 +281,14 @@ def encoder_stages(layers:list,   # the encoder's layers, in order
                    probe:int=64   # side of the small image sent through to find the stages
                   ) -> nn.ModuleList:
     "`layers` grouped into stages, each starting with a layer that reduces the resolution: the features a U-Net's skips take."
-    x, cuts = torch.zeros(1, n_in, probe, probe, device=next(nn.ModuleList(layers).parameters()).device), []
-    with torch.no_grad():
-        for i, layer in enumerate(layers):
-            was = layer.training
-            try: y = layer.eval()(x)
-            except RuntimeError as e: raise ValueError(f"layer {i} ({type(layer).__name__}) fails on feature maps ({e}): give the body (body_of(model)), without pooling and head") from None
-            finally: layer.train(was)
-            if y.ndim != 4: raise ValueError(f"layer {i} ({type(layer).__name__}) outputs {tuple(y.shape)}, not feature maps: "
-                                             "give the body (body_of(model)), without pooling and head")
-            if y.shape[-1] < x.shape[-1]: cuts.append(i)
-            x = y
+    outputs, side, cuts = probe_outputs(layers, n_in, probe), probe, []
+    for i, layer in enumerate(layers):
+        try: y = next(outputs)
+        except RuntimeError as e: raise ValueError(f"layer {i} ({type(layer).__name__}) fails on feature maps ({e}): give the body (body_of(model)), without pooling and head") from None
+        if y.ndim != 4: raise ValueError(f"layer {i} ({type(layer).__name__}) outputs {tuple(y.shape)}, not feature maps: "
+                                         "give the body (body_of(model)), without pooling and head")
+        if y.shape[-1] < side: cuts.append(i)
+        side = y.shape[-1]
     if not cuts: raise ValueError("the encoder never reduces the resolution: a U-Net needs a body that downsamples")
     bounds = [0, *cuts[1:], len(layers)]  # layers before the first cut join the first stage
     return nn.ModuleList(nn.Sequential(*layers[a:b]) for a, b in zip(bounds, bounds[1:]))
@@ -286,7 +296,10 @@ def encoder_stages(layers:list,   # the encoder's layers, in order
 # %% ../nbs/08_segmentation.ipynb #4023f1d0
 class UpBlock(nn.Module):
     "Upsample to the skip's size, concatenate the skip's features, and two 3x3 conv blocks to `nf` channels."
-    def __init__(self, n_up:int, n_skip:int, nf:int):
+    def __init__(self,
+                 n_up:int,   # channels coming up from the block below
+                 n_skip:int, # channels of the skip connection (0: none)
+                 nf:int):    # channels out
         super().__init__()
         self.convs = nn.Sequential(conv_block(n_up + n_skip, nf, 1), conv_block(nf, nf, 1))
     def forward(self, x, skip):
@@ -315,11 +328,7 @@ class UNet(nn.Module):
 
 def _stage_channels(stages:nn.ModuleList, n_in:int) -> list[int]:
     "Channels of the input and of each stage's output, measured on a small image."
-    x, chs, was = torch.zeros(1, n_in, 64, 64, device=next(stages.parameters()).device), [n_in], stages.training
-    with torch.no_grad():
-        for s in stages.eval(): x = s(x); chs.append(x.shape[1])
-    stages.train(was)
-    return chs
+    return [n_in] + [y.shape[1] for y in probe_outputs(list(stages), n_in)]
 
 # %% ../nbs/08_segmentation.ipynb #a0931450
 @patch
@@ -332,22 +341,26 @@ def forward(self:UNet, x):
         y = up(y, skip if self.skips else skip[:, :0])  # without skips, the skip gives only the size
     return self.head(y)
 
-def unet_splitter(model:UNet) -> list[list]:
+def unet_splitter(model:UNet # a `UNet`
+                 ) -> list[list]:
     "Two parameter groups: the encoder, then the decoder and head (so `freeze` trains the new parts only)."
     return [list(model.stages.parameters()), list(model.ups.parameters()) + list(model.head.parameters())]
 
 # %% ../nbs/08_segmentation.ipynb #4e29a248
+class SegLearner(Learner):
+    "A `Learner` whose model paints a class on every pixel: it adds `show_results`, `pixel_confusion` and `worst`."
+
 def unet_learner(dls,               # `DataLoaders` of `(image, mask)` batches, with class names
                  encoder:nn.Module, # a CNN body, a `transfer_model`, or a `UNet` (used as it is)
                  stats=None,        # `(mean, std)` the encoder was trained with, if it does not hold them
                  aug:bool=True,     # move training batches with `PairedAug`
                  seed:int=0,        # seeds the augmentation
-                 **kwargs) -> Learner:
-    "A `Learner` for a `UNet` on `encoder`: `seg_loss`, `seg_metrics`, `unet_splitter` and `PairedAug` (other keywords go to `Learner`)."
+                 **kwargs) -> 'SegLearner':
+    "A `SegLearner` for a `UNet` on `encoder`: `seg_loss`, `seg_metrics`, `unet_splitter` and `PairedAug` (other keywords go to `Learner`)."
     if dls.n_classes is None: raise ValueError("the DataLoaders have no class names: a U-Net needs to know how many classes to predict")
     model = encoder if isinstance(encoder, UNet) else UNet(encoder, dls.n_classes, stats)
     cbs = [*([PairedAug(seed)] if aug else []), *kwargs.pop('cbs', [])]
-    return Learner(dls, model, seg_loss, metrics=seg_metrics(dls.n_classes), splitter=unet_splitter, cbs=cbs, **kwargs)
+    return SegLearner(dls, model, seg_loss, metrics=seg_metrics(dls.n_classes), splitter=unet_splitter, cbs=cbs, **kwargs)
 
 # %% ../nbs/08_segmentation.ipynb #23256b6e
 def _palette(n:int) -> np.ndarray:
@@ -368,7 +381,13 @@ def overlay(img:torch.Tensor,   # image `(3, H, W)` in [0, 1]
     return rgb
 
 # %% ../nbs/08_segmentation.ipynb #3127fdea
-def show_masks(imgs, masks, classes:list, preds=None, titles=None, n:int=6, clear=(0,)):
+def show_masks(imgs,          # images `(B, 3, H, W)` in [0, 1]
+               masks,         # their true class indices `(B, H, W)`
+               classes:list,  # the class names, in the order of the indices
+               preds=None,    # predicted class indices `(B, H, W)`, shown in a second row
+               titles=None,   # a title above each image
+               n:int=6,       # how many images to show
+               clear=(0,)):   # classes left unpainted (the background)
     "Images with their true masks painted over them (first row) and, if given, the predicted masks (second row); a legend of the classes."
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
@@ -388,11 +407,11 @@ def show_masks(imgs, masks, classes:list, preds=None, titles=None, n:int=6, clea
 
 # %% ../nbs/08_segmentation.ipynb #ab945e9c
 @patch
-def show_results(self:Learner,
+def show_results(self:SegLearner,
                  idxs=None, # which items of `dl` to show (default: the first `n`)
                  n:int=6,   # how many, when `idxs` is not given
                  dl=None,   # default: the validation loader
-                 titles=None):
+                 titles=None): # a title above each image
     "Items of `dl` with their true masks and the model's predicted masks painted over them."
     dl = self.dls.valid if dl is None else dl
     idxs = list(range(min(n, len(dl.dataset)))) if idxs is None else [int(i) for i in idxs]
@@ -403,11 +422,15 @@ def show_results(self:Learner,
 
 # %% ../nbs/08_segmentation.ipynb #0bc15ee4
 @patch
-def pixel_confusion(self:Learner, dl=None) -> torch.Tensor:
+def pixel_confusion(self:SegLearner,
+                    dl=None # default: the validation loader
+                   ) -> torch.Tensor:
     "The confusion matrix of the labelled pixels of `dl` (default: validation), accumulated batch by batch."
     return sum(seg_confusion(p, y, p.shape[1]) for p, y in self.batch_outputs(self.dls.valid if dl is None else dl)).cpu()
 
-def iou_table(cm:torch.Tensor, classes:list) -> str:
+def iou_table(cm:torch.Tensor, # a confusion matrix `(C, C)` of pixels
+              classes:list     # the class names, in the order of the indices
+             ) -> str:
     "Per-class share of the labelled pixels, IoU and Dice, and their means, as a Markdown table."
     cm = cm.double()
     rows = [f"| {c} | {s:.1%} | {i:.3f} | {d:.3f} |" for c, s, i, d in zip(classes, cm.sum(1) / cm.sum(), iou(cm), dice(cm))]
@@ -417,8 +440,8 @@ def iou_table(cm:torch.Tensor, classes:list) -> str:
 # %% ../nbs/08_segmentation.ipynb #b9eab62f
 def image_ious(preds:torch.Tensor,   # scores `(B, C, H, W)` or class indices `(B, H, W)`
                targs:torch.Tensor,   # class indices `(B, H, W)`, `VOID` where there is no class
-               n_classes:int,
-               ignore_index:int=VOID
+               n_classes:int,        # number of classes
+               ignore_index:int=VOID # the mask value of pixels that have no class
               ) -> torch.Tensor:
     "Mean IoU of each image `(B,)`, over the classes present in its mask or its prediction."
     p = preds.argmax(1) if preds.ndim == 4 else preds
@@ -430,7 +453,10 @@ def image_ious(preds:torch.Tensor,   # scores `(B, C, H, W)` or class indices `(
     return (tp / (cms.sum(1) + cms.sum(2) - tp)).nanmean(1)
 
 @patch
-def worst(self:Learner, k:int=6, dl=None) -> tuple[list[int], list[float]]:
+def worst(self:SegLearner,
+          k:int=6, # how many items
+          dl=None  # default: the validation loader
+         ) -> tuple[list[int], list[float]]:
     "The `k` items of `dl` (default: validation) with the lowest mean IoU, and those scores."
     scores = torch.cat([image_ious(p, y, p.shape[1]).cpu() for p, y in self.batch_outputs(self.dls.valid if dl is None else dl)])
     order = scores.argsort()[:k]

@@ -8,16 +8,13 @@ from conftest import BIN
 def bundle(tmp_path_factory):
     "A small bundle (untrained: its answers are compared with the Predictor's, not judged) and a PNG file to upload."
     import torch
-    from PIL import Image
-    from notes_cnn.data import Shapes
+    from notes_cnn.images import shape_folder
     from notes_cnn.bundle import build_model, save_bundle
     d = tmp_path_factory.mktemp('serve')
     torch.manual_seed(0)
     model = build_model('simple_cnn', 4, ([0.5] * 3, [0.25] * 3), {'nfs': [8, 16]})
     path = save_bundle(d/'model', model, 'simple_cnn', ['circle', 'square', 'triangle', 'cross'], 32, {'nfs': [8, 16]})
-    img = Shapes(3, 48).render([2])[0][0]
-    Image.fromarray((img.permute(1, 2, 0) * 255).byte().numpy()).save(d/'triangle.png')
-    return path, d/'triangle.png'
+    return path, shape_folder(d/'shapes', 3)/'triangle'/'00002.png'
 
 @pytest.fixture(scope='module')
 def server(bundle):
