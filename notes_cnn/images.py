@@ -29,21 +29,31 @@ def is_image_file(path # a file's path or name
 
 def image_paths(paths # a file or folder, or a list of them
                ) -> list[Path]:
-    "The image files that `paths` name: files as given, folders searched (recursively, sorted) for image files."
+    "The image files that `paths` name: files as given, folders searched (recursively, sorted) for image files; a folder with none is an error."
     out = []
     for p in map(Path, [paths] if isinstance(paths, (str, Path)) else paths):
-        if p.is_dir(): out += sorted(f for f in p.rglob('*') if f.is_file() and is_image_file(f))
+        if p.is_dir():
+            found = sorted(f for f in p.rglob('*') if f.is_file() and is_image_file(f))
+            if not found: raise FileNotFoundError(f"no image files in {p} (none named {', '.join(IMAGE_SUFFIXES)})")
+            out += found
         elif p.is_file(): out.append(p)
         else: raise FileNotFoundError(f"no file or folder at {p}")
     return out
 
 # %% ../nbs/images.ipynb #9de58e67
+def _grey_to_8bit(img):
+    "A 16- or 32-bit greyscale image as 8-bit 'L': 0-65535 scaled to 0-255, where a plain conversion would clip everything above 255 to white."
+    import numpy as np
+    from PIL import Image
+    return Image.fromarray((np.asarray(img, dtype=np.float64).clip(0, 65535) / 257).round().astype(np.uint8), 'L')
+
 def open_rgb(src # a path, bytes or a PIL image
             ):
     "An image from a path, bytes or a PIL image, decoded, turned upright (EXIF orientation) and in RGB; transparency goes over white."
     from PIL import Image, ImageOps  # Pillow comes with torchvision
     img = src if isinstance(src, Image.Image) else Image.open(io.BytesIO(src) if isinstance(src, bytes) else src)
     img = ImageOps.exif_transpose(img)  # decodes the image: a truncated or corrupt file fails here
+    if img.mode.startswith('I'): img = _grey_to_8bit(img)  # 16-bit PNGs: 'I;16' or 'I', by Pillow's version
     if img.mode == 'P' and 'transparency' in img.info: img = img.convert('RGBA')
     if img.mode in ('RGBA', 'LA', 'PA'):
         img = img.convert('RGBA'); rgb = Image.new('RGB', img.size, (255, 255, 255)); rgb.paste(img, mask=img.getchannel('A'))
@@ -74,11 +84,14 @@ def read_image(src,                     # a path, bytes, a binary file object, a
                max_pixels:int=MAX_PIXELS # refuse images with more pixels than this, before decoding them
               ):
     "An RGB PIL image, converted as training converted it (`open_rgb`); refused with a clear message if it is not an image, is truncated, or is too large."
+    import warnings
     from PIL import Image, UnidentifiedImageError
     name = str(src) if isinstance(src, (str, Path)) else 'the image'
     if isinstance(src, torch.Tensor): src = _from_tensor(src)
     try:
-        img = src if isinstance(src, Image.Image) else Image.open(io.BytesIO(src) if isinstance(src, (bytes, bytearray)) else src)
+        with warnings.catch_warnings():  # Pillow warns from 89 megapixels; the limit below refuses them first, in our words
+            warnings.simplefilter('ignore', Image.DecompressionBombWarning)
+            img = src if isinstance(src, Image.Image) else Image.open(io.BytesIO(src) if isinstance(src, (bytes, bytearray)) else src)
     except UnidentifiedImageError: raise ValueError(f"{name} is not an image file that Pillow can read") from None
     except Image.DecompressionBombError as e: raise ValueError(f"{name} is far too large to decode: {e}") from None
     w, h = img.size
@@ -92,16 +105,27 @@ class FolderScan:
     "The images of a folder: `(path, label)` pairs for training and validation (empty: split later), classes, skipped files and modes seen."
     root:Path; classes:list; train:list; valid:list; skipped:list; modes:Counter
 
-def _class_dirs(d:Path) -> list[Path]: return sorted(p for p in d.iterdir() if p.is_dir() and not p.name.startswith('.'))
+def _class_dirs(d:Path, skipped:list) -> list[Path]:
+    "The class folders of `d`, sorted; a link back to `d` (or above it) or to a class already found is not followed, but put in `skipped`."
+    dirs, seen = [], set()
+    for p in sorted(p for p in d.iterdir() if p.is_dir() and not p.name.startswith('.')):
+        real = p.resolve()
+        if d.resolve().is_relative_to(real): skipped.append((p, f"a link to {real}, which holds the data folder: not followed")); continue
+        if real in seen: skipped.append((p, f"a link to {real}, the folder of another class: not followed")); continue
+        seen.add(real); dirs.append(p)
+    return dirs
 
 def _read_images(d:Path, classes:list, scan:FolderScan) -> list:
-    "`(path, label)` of every readable image in the class folders of `d`; the others go into `scan.skipped`."
+    "`(path, label)` of every readable image within the pixel limit in the class folders of `d`; the others go into `scan.skipped`, hidden files nowhere."
+    import warnings
     from PIL import Image
     items = []
     for label, c in enumerate(classes):
-        for f in sorted(p for p in (d/c).rglob('*') if p.is_file()):
+        for f in sorted(p for p in (d/c).rglob('*') if p.is_file() and not any(s.startswith('.') for s in p.relative_to(d/c).parts)):
             try:
-                with Image.open(f) as im: mode = im.mode; open_rgb(im)
+                with warnings.catch_warnings():  # an image over Pillow's own warning size is over MAX_PIXELS: refused below, in our words
+                    warnings.simplefilter('ignore', Image.DecompressionBombWarning)
+                    with Image.open(f) as im: mode = im.mode; read_image(im, MAX_PIXELS)
                 scan.modes[mode] += 1; items.append((f, label))
             except (OSError, ValueError, Image.DecompressionBombError) as e: scan.skipped.append((f, str(e) or type(e).__name__))
     return items
@@ -114,13 +138,14 @@ def scan_image_folder(path # a folder of class sub-folders, optionally under tra
     if not root.exists(): raise FileNotFoundError(f"no folder at {root}")
     if not root.is_dir(): raise NotADirectoryError(f"{root} is a file: give the folder that holds one sub-folder of images per class")
     split = (root/'train').is_dir() and (root/'valid').is_dir()
-    classes = [d.name for d in _class_dirs(root/'train' if split else root)]
+    links = []
+    classes = [d.name for d in _class_dirs(root/'train' if split else root, links)]
     if not classes: raise ValueError(f"{root} has no class sub-folders: put each class's images in a folder named after it "
                                      f"({root}/cat/1.jpg, {root}/dog/2.jpg), optionally under train/ and valid/")
     if len(classes) == 1: raise ValueError(f"{root} has one class, {classes[0]!r}: a classifier needs at least two class sub-folders")
-    scan = FolderScan(root, classes, [], [], [], Counter())
+    scan = FolderScan(root, classes, [], [], links, Counter())
     if split:
-        extra = sorted({d.name for d in _class_dirs(root/'valid')} - set(classes))
+        extra = sorted({d.name for d in _class_dirs(root/'valid', scan.skipped)} - set(classes))
         if extra: raise ValueError(f"{root}/valid has classes that {root}/train lacks: {extra}")
     scan.train = _read_images(root/'train' if split else root, classes, scan)
     if split: scan.valid = _read_images(root/'valid', classes, scan)
