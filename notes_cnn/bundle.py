@@ -12,6 +12,7 @@ import json, os, shutil, tempfile
 from pathlib import Path
 import torch, torch.nn as nn
 from . import __version__
+from .images import MAX_SIDE
 from .learner import simple_cnn
 from .options import PREDICT_DEFAULTS
 from .transfer import is_transfer_model, load_weights, torchvision_weights, transfer_model
@@ -94,6 +95,30 @@ def save_bundle(path,              # the bundle folder to write (replaced if it 
 # %% ../nbs/bundle.ipynb #5d18a579
 _REQUIRED = ('arch', 'classes', 'image_size', 'mean', 'std')
 
+def _is_number_list(v, n_min:int=1) -> bool: return isinstance(v, list) and len(v) >= n_min and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)
+
+def _read_meta(path:Path) -> dict:
+    "The metadata of the bundle at `path`, refused unless every value a reader uses has the type and range it needs; each refusal names the file."
+    f = path/'bundle.json'
+    try: meta = json.loads(f.read_text())
+    except (ValueError, UnicodeDecodeError) as e: raise ValueError(f"{f} is not valid JSON ({e})") from None
+    if not isinstance(meta, dict) or meta.get('format') != 'notes-cnn-bundle': raise ValueError(f"{f} does not describe a notes-cnn bundle")
+    version = meta.get('format_version')
+    if type(version) is not int or version < 1: raise ValueError(f"{f} has format_version {version!r}: a bundle's is a whole number from 1")
+    if version > BUNDLE_VERSION:
+        raise ValueError(f"{path} was written by notes-cnn {meta.get('notes_cnn_version')} in bundle format {version}; "
+                         f"this notes-cnn ({__version__}) reads format {BUNDLE_VERSION} and older: upgrade notes-cnn")
+    missing = [k for k in _REQUIRED if k not in meta]
+    if missing: raise ValueError(f"{f} lacks {missing}")
+    c, size = meta['classes'], meta['image_size']
+    wrong = {'arch': isinstance(meta['arch'], str), 'arch_args': isinstance(meta.get('arch_args', {}), dict),
+             'classes': isinstance(c, list) and len(c) >= 2 and all(isinstance(x, str) for x in c) and len(set(c)) == len(c),
+             'image_size': type(size) is int and 8 <= size <= MAX_SIDE,
+             'mean': _is_number_list(meta['mean']), 'std': _is_number_list(meta['std']) and min(meta['std']) > 0}
+    bad = [k for k, ok in wrong.items() if not ok]
+    if bad: raise ValueError(f"{f} has unusable {bad}: {', '.join(f'{k}={meta.get(k)!r:.60}' for k in bad)} (classes: two or more distinct names; image_size: 8 to {MAX_SIDE}; std above 0)")
+    return meta
+
 def load_bundle(path,                              # a bundle folder, as `save_bundle` writes it
                 device=PREDICT_DEFAULTS['device']  # where the model is loaded and runs
                ) -> tuple[nn.Module, dict]:
@@ -101,13 +126,7 @@ def load_bundle(path,                              # a bundle folder, as `save_b
     from safetensors.torch import load_file
     path = Path(path)
     if not (path/'bundle.json').is_file(): raise FileNotFoundError(f"{path} is not a model bundle: it has no bundle.json")
-    meta = json.loads((path/'bundle.json').read_text())
-    if meta.get('format') != 'notes-cnn-bundle': raise ValueError(f"{path}/bundle.json does not describe a notes-cnn bundle")
-    if meta.get('format_version', 0) > BUNDLE_VERSION:
-        raise ValueError(f"{path} was written by notes-cnn {meta.get('notes_cnn_version')} in bundle format {meta['format_version']}; "
-                         f"this notes-cnn ({__version__}) reads format {BUNDLE_VERSION} and older: upgrade notes-cnn")
-    missing = [k for k in _REQUIRED if k not in meta]
-    if missing: raise ValueError(f"{path}/bundle.json lacks {missing}")
+    meta = _read_meta(path)
     try: state = load_file(path/'model.safetensors')
     except Exception as e: raise ValueError(f"{path}/model.safetensors is not a safetensors file ({e}); bundles never hold pickled objects") from None
     model = build_model(meta['arch'], len(meta['classes']), (meta['mean'], meta['std']), meta.get('arch_args'))

@@ -44,9 +44,10 @@ def add_fit_parser(sub # what `ArgumentParser.add_subparsers` returned
 def fit_cmd(args # the parsed arguments: the options given, by name
             ) -> int:
     "Run `run_fit` with the options given; a bad option or folder is an error message and exit code 2, Ctrl-C exit code 130."
-    from notes_cnn.fit import run_fit  # torch is imported here, when a model is fitted, not at start-up
     kwargs = {k: v for k, v in vars(args).items() if k not in ('command', 'func')}
-    try: run_fit(**kwargs)
+    try:
+        from notes_cnn.fit import run_fit  # torch is imported here, when a model is fitted, not at start-up
+        run_fit(**kwargs)
     except (ValueError, OSError) as e:  # bad options and folders, missing files, no network: said in one line
         print(f"notes-cnn fit: error: {e}", file=sys.stderr); return 2
     except KeyboardInterrupt:
@@ -136,10 +137,13 @@ def make_parser() -> argparse.ArgumentParser:
 # %% ../nbs/cli.ipynb #280dbdb3
 def main(argv:list[str]|None=None # the arguments after `notes-cnn` (default: the process's)
         ) -> int:
-    "Run `notes-cnn` with `argv` (default: the process arguments); return the exit code."
-    parser = make_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 1
-    return args.func(args)
+    "Run `notes-cnn` with `argv` (default: the process arguments); return the exit code, 130 after Ctrl-C."
+    try:
+        parser = make_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 1
+        return args.func(args)
+    except KeyboardInterrupt:  # Ctrl-C while a command starts (torch loading, a folder being read): a word, not a traceback
+        print("notes-cnn: interrupted", file=sys.stderr); return 130

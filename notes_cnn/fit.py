@@ -15,7 +15,7 @@ from .accel import MixedPrecision
 from .bundle import check_bundle_path, save_bundle
 from .options import FIT_DEFAULTS, text_bar
 from .data import DataLoaders, Digits
-from .images import scan_image_folder
+from .images import MAX_SIDE, scan_image_folder
 from .learner import Callback, Learner, set_seed, simple_cnn
 from .metrics import accuracy
 from .recipe import RecipeResult, fit_recipe
@@ -42,7 +42,7 @@ def _weights_source(arch:str, weights):
 
 def _check_options(size, epochs, bs, valid_pct, device, precision):
     "Refuse bad option values before anything is read or trained."
-    if size < 8: raise ValueError(f"size must be at least 8 pixels, got {size}")
+    if not 8 <= size <= MAX_SIDE // 2: raise ValueError(f"size must be at least 8 pixels and at most {MAX_SIDE // 2} (the last stages train at twice the size), got {size}")
     if len(epochs) not in (1, 4) or min(epochs) < 1: raise ValueError(f"epochs: one or four positive numbers, got {list(epochs)}")
     if bs < 1 or not 0 < valid_pct < 1: raise ValueError(f"need bs >= 1 and 0 < valid_pct < 1, got bs={bs}, valid_pct={valid_pct}")
     if precision not in (None, 'bf16', 'fp16'): raise ValueError(f"precision must be bf16, fp16 or none, got {precision!r}")

@@ -32,13 +32,16 @@ def class_counts(labels,                 # the class of every item of a dataset
                 ) -> torch.Tensor:
     "How many of the items `idxs` (default: all) fall in each class: `(n_classes,)`."
     labels = class_indices(labels)
-    return torch.bincount(labels if idxs is None else labels[torch.as_tensor(idxs, dtype=torch.long)], minlength=n_classes or int(labels.max()) + 1)
+    if n_classes is not None and labels.max() >= n_classes: raise ValueError(f"labels run up to {int(labels.max())}, outside the {n_classes} classes")
+    return torch.bincount(labels if idxs is None else labels[torch.as_tensor(idxs, dtype=torch.long)], minlength=int(labels.max()) + 1 if n_classes is None else n_classes)
 
 # %% ../nbs/09_imbalance.ipynb #8a438367
 def _groups(labels, idxs) -> list[torch.Tensor]:
     "The items of `idxs` (default: all) of each class in `labels`, refusing a class with none."
     labels = class_indices(labels)
     idxs = torch.arange(len(labels)) if idxs is None else torch.as_tensor(idxs, dtype=torch.long)
+    if len(idxs) and not 0 <= int(idxs.min()) <= int(idxs.max()) < len(labels):
+        raise ValueError(f"idxs run from {int(idxs.min())} to {int(idxs.max())}, but there are {len(labels)} labels: give positions 0 to {len(labels) - 1}")
     groups = [idxs[labels[idxs] == c] for c in range(int(labels.max()) + 1)]
     empty = [c for c, g in enumerate(groups) if len(g) == 0]
     if empty: raise ValueError(f"class(es) {empty} have no items among the {len(idxs)} given: every class needs at least one")
@@ -73,6 +76,8 @@ def step_imbalance(labels,              # the class of every item of a dataset
     k = round(mu * C)
     if not 1 <= k < C: raise ValueError(f"mu={mu} of {C} classes makes {k} minority classes: it must make between 1 and {C - 1}")
     minority = set(torch.randperm(C, generator=g)[:k].tolist() if minority is None else minority)
+    if not minority <= set(range(C)) or not 1 <= len(minority) < C:
+        raise ValueError(f"minority={sorted(minority)}: name between 1 and {C - 1} of the classes 0 to {C - 1}")
     return _take(groups, [round(n / rho) if c in minority else n for c in range(C)], g)
 
 # %% ../nbs/09_imbalance.ipynb #1532dcb9
@@ -85,6 +90,7 @@ def linear_imbalance(labels,              # the class of every item of a dataset
     "Indices of a linearly imbalanced subset: class sizes evenly spaced from `n_max/rho` to `n_max`, in a random order of the classes."
     groups, g = _groups(labels, idxs), torch.Generator().manual_seed(seed)
     n, C = _n_max(groups, n_max, rho), len(groups)
+    if C < 2: raise ValueError(f"the labels hold {C} class: an imbalance needs at least two")
     counts = [0] * C
     for rank, c in enumerate(torch.randperm(C, generator=g).tolist()): counts[c] = round(n / rho + (n - n / rho) * rank / (C - 1))
     return _take(groups, counts, g)
@@ -109,7 +115,7 @@ def undersample(labels,           # the class of every item of a dataset
     "A random subset of `idxs` in which no class has more than `ratio` times the smallest class's count."
     if not ratio >= 1: raise ValueError(f"ratio is the largest class count allowed over the smallest, so it must be at least 1, got {ratio}")
     groups = _groups(labels, idxs)
-    cap = math.ceil(ratio * min(len(grp) for grp in groups))
+    cap = math.inf if ratio == math.inf else math.ceil(ratio * min(len(grp) for grp in groups))  # inf: no cap
     return _take(groups, [min(len(grp), cap) for grp in groups], torch.Generator().manual_seed(seed))
 
 # %% ../nbs/09_imbalance.ipynb #739586bb
@@ -120,6 +126,7 @@ def prior_threshold(preds:torch.Tensor, # the model's scores `(N, C)`
     priors = torch.as_tensor(priors, dtype=torch.float32, device=preds.device)
     if preds.ndim != 2 or priors.shape != (preds.shape[1],):
         raise ValueError(f"priors of shape {tuple(priors.shape)} for scores of shape {tuple(preds.shape)}: need one prior per class (column)")
+    if (priors < 0).any(): raise ValueError(f"priors must be positive, got {priors.tolist()}: a share or a count is never negative")
     if not (priors > 0).all(): raise ValueError(f"priors must be positive, got {priors.tolist()}: a class with prior 0 never appeared in training")
     return preds.float().log_softmax(-1) - priors.log()
 
@@ -143,6 +150,7 @@ def report_table(reports:dict # name -> what `imbalance_report` returned
     "Reports from `imbalance_report`, one row per name, as a Markdown table with each model's lowest recall."
     rows = ["| model | accuracy | balanced accuracy | ROC AUC | lowest recall |", "|---|---|---|---|---|"]
     for name, r in reports.items():
+        if not r.get('recall'): raise ValueError(f"the report {name!r} has no recall per class: make it with imbalance_report")
         worst = min(r['recall'], key=r['recall'].get)
         rows.append(f"| {name} | {r['accuracy']:.3f} | {r['balanced_accuracy']:.3f} | {r['roc_auc']:.3f} | {r['recall'][worst]:.2f} ({worst}) |")
     return '\n'.join(rows)

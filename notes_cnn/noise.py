@@ -17,7 +17,7 @@ from .metrics import confusion_matrix
 def _labels(labels, n_classes:int|None=None) -> tuple[torch.Tensor, int]:
     "`labels` as lesson 09 checks them (a 1-d long tensor of class indices), and the number of classes, which they must fit."
     labels = class_indices(labels)
-    n = n_classes or int(labels.max()) + 1
+    n = int(labels.max()) + 1 if n_classes is None else n_classes
     if labels.max() >= n: raise ValueError(f"labels run from {int(labels.min())} to {int(labels.max())}, outside the {n} classes")
     return labels, n
 
@@ -37,6 +37,7 @@ def random_noise(labels,                  # the clean class of every item
                 ) -> torch.Tensor:
     "Labels with a share `rate` of each class changed to one of the other classes, each equally likely: random (symmetric) noise."
     labels, C = _labels(labels, n_classes)
+    if C < 2: raise ValueError(f"random noise needs at least two classes to move labels between, got {C}")
     g, noisy = torch.Generator().manual_seed(seed), labels.clone()
     order = torch.randperm(len(labels), generator=g)
     for c in range(C):
@@ -77,6 +78,7 @@ def instance_noise(labels,                  # the clean class of every item
     labels, C = _labels(labels, n_classes)
     scores = torch.as_tensor(scores, dtype=torch.float64).cpu()
     if scores.shape != labels.shape: raise ValueError(f"{len(scores)} scores for {len(labels)} labels: need one score per item")
+    if scores.isnan().any(): raise ValueError(f"{int(scores.isnan().sum())} of the scores are NaN: every item needs a score to be ranked by")
     noisy, order = labels.clone(), scores.argsort(stable=True)
     for s, d in _pairs(pairs, C).items(): noisy[_flips(labels, s, rate, order)] = d
     return noisy

@@ -52,9 +52,9 @@ def _check_mask(mask, lut:torch.Tensor, where:str):
     if mask.mode not in ('L', 'P', 'I', 'I;16'):
         raise ValueError(f"{where} is a {mask.mode} image: a mask holds one class value per pixel (mode L or P), not colours")
     vals = np.asarray(mask)
-    bad = vals >= len(lut)
+    bad = (vals < 0) | (vals >= len(lut))  # a negative value would index the table from its end
     if bad.any():
-        raise ValueError(f"{where} holds the value {int(vals[bad].max())} at {int(bad.sum())} pixel(s), "
+        raise ValueError(f"{where} holds the value {int(vals[bad].max() if (vals >= len(lut)).any() else vals[bad].min())} at {int(bad.sum())} pixel(s), "
                          f"but the codes define values 0 to {len(lut) - 1} only")
 
 def mask_tensor(mask,                # a PIL image of stored values (mode L or P)

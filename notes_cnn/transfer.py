@@ -182,9 +182,14 @@ def read_state_dict(path # a `.safetensors`, `.pth` or `.pt` file
     if not path.is_file(): raise FileNotFoundError(f"no weights file at {path}")
     if path.suffix == '.safetensors':
         from safetensors.torch import load_file
-        return load_file(path)
-    state = torch.load(path, map_location='cpu', weights_only=True)  # tensors only: no code is unpickled
-    return state['model'] if isinstance(state, dict) and set(state) == {'model', 'opt'} else state
+        try: return load_file(path)
+        except Exception as e: raise ValueError(f"{path} is not a safetensors file ({str(e)[:100]})") from None
+    try: state = torch.load(path, map_location='cpu', weights_only=True)  # tensors only: no code is unpickled
+    except Exception: raise ValueError(f"{path} is not a file of tensors alone: it holds pickled Python objects, which notes-cnn never loads "
+                                       "(loading them can run code), or it is no PyTorch file; save the model's state_dict, or a .safetensors file") from None
+    state = state['model'] if isinstance(state, dict) and set(state) == {'model', 'opt'} else state
+    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()): raise ValueError(f"{path} holds no state_dict (names to tensors)")
+    return state
 
 # %% ../nbs/06_transfer.ipynb #36cd538c
 def load_weights(model:nn.Module, # the model to fill
@@ -210,7 +215,7 @@ def load_pretrained(arch:str,              # a torchvision model name, e.g. 'res
     except URLError as e:
         cached = Path(torch.hub.get_dir())/'checkpoints'/Path(w.url).name
         raise ConnectionError(f"could not download the {w} weights of {arch} from {w.url} ({e.reason}): this machine is offline. "
-                              f"Copy that file to {cached}, or pass weights_file=PATH") from None
+                              f"Copy that file to {cached}, or give its path (weights_file=PATH here, --weights PATH to notes-cnn fit)") from None
 
 # %% ../nbs/06_transfer.ipynb #49e6d8ce
 def pretrained_cnn(dls,                # `DataLoaders` of the task to pretrain on
