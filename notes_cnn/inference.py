@@ -222,7 +222,7 @@ def make_app(predictor:Predictor,       # what answers
 def _server(app, host:str, port:int):
     "A uvicorn server for `app`, and the socket it will listen on, bound already: a port in use is a clear error here, not a log line."
     import socket, uvicorn
-    sock = socket.socket(socket.AF_INET6 if ':' in host else socket.AF_INET)
+    sock = socket.socket(socket.AF_INET6 if ':' in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # so asyncio sets TCP_NODELAY on each connection
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try: sock.bind((host, port))
     except OSError as e: sock.close(); raise OSError(f"cannot listen on {host}:{port}: {e.strerror}") from None
