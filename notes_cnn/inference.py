@@ -10,7 +10,7 @@ __all__ = ['TOP_K', 'SUPPORTED', 'MAX_UPLOAD', 'MAX_DRAIN', 'Prediction', 'Predi
            'predict_files']
 
 # %% ../nbs/11_inference.ipynb #ac260406
-import io
+import io, logging
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -132,18 +132,23 @@ class HTTPError(Exception):
 # %% ../nbs/11_inference.ipynb #6ff3cef3
 async def _upload(request, max_bytes:int) -> bytes:
     "The bytes of the form field `file` of a multipart request, reading no more than `max_bytes` of it."
-    from starlette.requests import Request
+    from starlette.requests import ClientDisconnect, Request
     if not request.headers.get('content-type', '').startswith('multipart/form-data'):
         raise HTTPError(400, "send the image as multipart/form-data, in the field 'file'")
     too_big, limit = HTTPError(413, f"the upload is larger than the limit of {max_bytes:,} bytes"), max_bytes + 2**16  # room for the form's own parts
     refused = int(request.headers.get('content-length') or 0) > limit
     if refused and request.headers.get('expect', '').lower() == '100-continue': raise too_big  # the client waits to send: answer now
     body, drained = bytearray(), 0
-    async for chunk in request.stream():
-        refused = refused or len(body) + len(chunk) > limit
-        if not refused: body += chunk; continue
-        drained += len(chunk)  # kept out of memory; closing now would reset a client still sending, which then never sees the 413
-        if drained > MAX_DRAIN: break
+    try:
+        async for chunk in request.stream():
+            refused = refused or len(body) + len(chunk) > limit
+            if not refused: body += chunk; continue
+            drained += len(chunk)  # kept out of memory; closing now would reset a client still sending, which then never sees the 413
+            if drained > MAX_DRAIN: break
+    except ClientDisconnect:  # one line in the log, not a traceback: a client that goes away is not the server's error
+        who = f"{request.client.host}:{request.client.port}" if request.client else 'a client'
+        logging.getLogger('uvicorn.error').warning(f"{who} went away during its upload, after {len(body) + drained:,} bytes")
+        raise HTTPError(400, "the client went away before the upload was complete") from None
     if refused: raise too_big
     async def replay(): return {'type': 'http.request', 'body': bytes(body), 'more_body': False}
     try: form = await Request(request.scope, replay).form(max_files=1, max_fields=4)
