@@ -55,8 +55,7 @@ def _umask() -> int:
 
 def _move_into_place(new:Path, path:Path):
     "Move the folder `new` to `path`; an old bundle there is renamed aside first, put back if the move fails, and removed once it is done."
-    if not path.exists(): os.replace(new, path); return
-    if path.is_dir() and not any(path.iterdir()): path.rmdir(); os.replace(new, path); return
+    if not path.exists() or not any(path.iterdir()): os.replace(new, path); return  # an empty folder is replaced in the same step
     old = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.old-")); old.rmdir()
     os.rename(path, old)
     try: os.rename(new, path)
@@ -95,7 +94,7 @@ def save_bundle(path,              # the bundle folder to write (replaced if it 
 # %% ../nbs/bundle.ipynb #5d18a579
 _REQUIRED = ('arch', 'classes', 'image_size', 'mean', 'std')
 
-def _is_number_list(v, n_min:int=1) -> bool: return isinstance(v, list) and len(v) >= n_min and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)
+def _is_number_list(v) -> bool: return isinstance(v, list) and len(v) > 0 and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)
 
 def _read_meta(path:Path) -> dict:
     "The metadata of the bundle at `path`, refused unless every value a reader uses has the type and range it needs; each refusal names the file."

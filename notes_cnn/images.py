@@ -85,14 +85,10 @@ def read_image(src,                     # a path, bytes, a binary file object, a
                max_pixels:int=MAX_PIXELS # refuse images with more pixels than this, before decoding them
               ):
     "An RGB PIL image, converted as training converted it (`open_rgb`); refused with a clear message if it is not an image, is truncated, or is too large."
-    import warnings
     from PIL import Image, UnidentifiedImageError
     name = str(src) if isinstance(src, (str, Path)) else 'the image'
     if isinstance(src, torch.Tensor): src = _from_tensor(src)
-    try:
-        with warnings.catch_warnings():  # Pillow warns from 89 megapixels; the limit below refuses them first, in our words
-            warnings.simplefilter('ignore', Image.DecompressionBombWarning)
-            img = src if isinstance(src, Image.Image) else Image.open(io.BytesIO(src) if isinstance(src, (bytes, bytearray)) else src)
+    try: img = src if isinstance(src, Image.Image) else Image.open(io.BytesIO(src) if isinstance(src, (bytes, bytearray)) else src)
     except UnidentifiedImageError: raise ValueError(f"{name} is not an image file that Pillow can read") from None
     except Image.DecompressionBombError as e: raise ValueError(f"{name} is far too large to decode: {e}") from None
     w, h = img.size
@@ -118,15 +114,12 @@ def _class_dirs(d:Path, skipped:list) -> list[Path]:
 
 def _read_images(d:Path, classes:list, scan:FolderScan) -> list:
     "`(path, label)` of every readable image within the pixel limit in the class folders of `d`; the others go into `scan.skipped`, hidden files nowhere."
-    import warnings
     from PIL import Image
     items = []
     for label, c in enumerate(classes):
         for f in sorted(p for p in (d/c).rglob('*') if p.is_file() and not any(s.startswith('.') for s in p.relative_to(d/c).parts)):
             try:
-                with warnings.catch_warnings():  # an image over Pillow's own warning size is over MAX_PIXELS: refused below, in our words
-                    warnings.simplefilter('ignore', Image.DecompressionBombWarning)
-                    with Image.open(f) as im: mode = im.mode; read_image(im, MAX_PIXELS)
+                with Image.open(f) as im: mode = im.mode; read_image(im, MAX_PIXELS)
                 scan.modes[mode] += 1; items.append((f, label))
             except (OSError, ValueError, Image.DecompressionBombError) as e: scan.skipped.append((f, str(e) or type(e).__name__))
     return items
