@@ -60,17 +60,23 @@ def pages() -> list[str]:
     appendix = sorted(p.stem for p in (ROOT/'nbs').glob('[!0-9_]*.ipynb') if p.name != 'index.ipynb')
     return ['index.html'] + [l.page for l in LESSONS if l.ready] + [f'{a}.html' for a in appendix]
 
-# What a reader would see go wrong on a page, measured in the browser once it has laid the page out.
+# What a reader would see go wrong on a page, measured in the browser once its images are decoded and two frames have
+# been laid out since (on a busy machine, a figure measured straight after the load event can still read wider than its column).
 PAGE_CHECK = """
-const main = document.querySelector('main'), right = main.getBoundingClientRect().right + 1;
-const name = el => el.tagName.toLowerCase() + ': ' + el.textContent.trim().slice(0, 60);
-const wide = [...main.querySelectorAll('pre, div.sourceCode, img, table, .cell-output')]
-  .filter(el => el.getBoundingClientRect().right > right || el.scrollWidth > el.clientWidth + 1).map(name);
-const broken = [...document.images].filter(i => i.src.startsWith(location.origin) && !(i.complete && i.naturalWidth > 0)).map(i => i.src);
-const links = [...document.querySelectorAll('a[href]')].map(a => a.href).filter(h => h.startsWith(location.origin));
-const headings = [...main.querySelectorAll('h3')].map(h => h.textContent.trim());
-const sidebar = [...document.querySelectorAll('#quarto-sidebar a.sidebar-link')].map(a => a.href.slice(location.origin.length + 1));
-return {wide, broken, links, headings, sidebar};
+const done = arguments[arguments.length - 1];
+const check = () => {
+  const main = document.querySelector('main'), right = main.getBoundingClientRect().right + 1;
+  const name = el => el.tagName.toLowerCase() + ': ' + el.textContent.trim().slice(0, 60);
+  const wide = [...main.querySelectorAll('pre, div.sourceCode, img, table, .cell-output')]
+    .filter(el => el.getBoundingClientRect().right > right || el.scrollWidth > el.clientWidth + 1).map(name);
+  const broken = [...document.images].filter(i => i.src.startsWith(location.origin) && !(i.complete && i.naturalWidth > 0)).map(i => i.src);
+  const links = [...document.querySelectorAll('a[href]')].map(a => a.href).filter(h => h.startsWith(location.origin));
+  const headings = [...main.querySelectorAll('h3')].map(h => h.textContent.trim());
+  const sidebar = [...document.querySelectorAll('#quarto-sidebar a.sidebar-link')].map(a => a.href.slice(location.origin.length + 1));
+  return {wide, broken, links, headings, sidebar};
+};
+Promise.all([...document.images].map(i => i.decode().catch(() => null)))
+  .then(() => requestAnimationFrame(() => requestAnimationFrame(() => done(check()))));
 """
 
 @pytest.fixture(scope='module')
@@ -79,7 +85,7 @@ def checked(site, browser) -> dict:
     res = {}
     for page in pages():
         browser.get(site + page)
-        res[page] = browser.execute_script(PAGE_CHECK)
+        res[page] = browser.execute_async_script(PAGE_CHECK)
     return res
 
 def test_site_sidebar_lists_every_page_in_order(checked):
