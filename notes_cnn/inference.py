@@ -10,7 +10,7 @@ __all__ = ['TOP_K', 'SUPPORTED', 'MAX_UPLOAD', 'MAX_DRAIN', 'Prediction', 'Predi
            'predict_files']
 
 # %% ../nbs/11_inference.ipynb #ac260406
-import io, logging
+import io
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -145,9 +145,7 @@ async def _upload(request, max_bytes:int) -> bytes:
             if not refused: body += chunk; continue
             drained += len(chunk)  # kept out of memory; closing now would reset a client still sending, which then never sees the 413
             if drained > MAX_DRAIN: break
-    except ClientDisconnect:  # one line in the log, not a traceback: a client that goes away is not the server's error
-        who = f"{request.client.host}:{request.client.port}" if request.client else 'a client'
-        logging.getLogger('uvicorn.error').warning(f"{who} went away during its upload, after {len(body) + drained:,} bytes")
+    except ClientDisconnect:  # not the server's error, and not a traceback: `make_server`'s connections log it as one line
         raise HTTPError(400, "the client went away before the upload was complete") from None
     if refused: raise too_big
     async def replay(): return {'type': 'http.request', 'body': bytes(body), 'more_body': False}
@@ -224,22 +222,19 @@ def make_app(predictor:Predictor,       # what answers
                              Route('/api/info', info)])
 
 # %% ../nbs/11_inference.ipynb #b1f0d5ce
-def _server(app, host:str, port:int):
-    "A uvicorn server for `app`, and the socket it will listen on, bound already: a port in use is a clear error here, not a log line."
-    import socket, uvicorn
-    sock = socket.socket(socket.AF_INET6 if ':' in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # so asyncio sets TCP_NODELAY on each connection
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try: sock.bind((host, port))
-    except OSError as e: sock.close(); raise OSError(f"cannot listen on {host}:{port}: {e.strerror}") from None
-    return uvicorn.Server(uvicorn.Config(app, log_level='warning')), sock
-
 def serve(bundle,                 # the model bundle to serve
           host:str=SERVE_DEFAULTS['host'],   # the address to listen on: loopback, unless the model is meant for the network
           port:int=SERVE_DEFAULTS['port'],   # the port; 0 for any free one
           max_mb:float=SERVE_DEFAULTS['max_mb'], # the largest upload, in MiB
-          device=SERVE_DEFAULTS['device']):  # where the model runs
-    "Serve the bundle's model over HTTP (`make_app`) with uvicorn until interrupted."
-    server, sock = _server(make_app(load_predictor(bundle, device), int(max_mb * 2**20)), host, port)
+          device=SERVE_DEFAULTS['device'],   # where the model runs
+          head_timeout:float=SERVE_DEFAULTS['head_timeout'], # seconds a client has to send a request's head
+          body_timeout:float=SERVE_DEFAULTS['body_timeout'], # seconds a client has to send a request's body
+          idle_timeout:float=SERVE_DEFAULTS['idle_timeout'], # seconds a kept-alive connection may wait for its next request
+          max_connections:int=SERVE_DEFAULTS['max_connections']): # connections open at once (fewer if the open-file limit says so)
+    "Serve the bundle's model over HTTP (`make_app`) with uvicorn until interrupted, each client held to the limits given (see `Limits`)."
+    from notes_cnn.connections import Limits, make_server
+    limits = Limits(head_timeout, body_timeout, idle_timeout, max_connections)
+    server, sock = make_server(make_app(load_predictor(bundle, device), int(max_mb * 2**20)), host, port, limits)
     print(f"serving {bundle} at http://{host}:{sock.getsockname()[1]}/ (JSON: POST /api/predict, field 'file'); Ctrl-C stops", flush=True)
     server.run(sockets=[sock])
 
@@ -247,10 +242,12 @@ def serve(bundle,                 # the model bundle to serve
 @contextmanager
 def background_server(app,                  # an ASGI app, e.g. from `make_app`
                       host:str='127.0.0.1', # the address to listen on
-                      timeout:float=10):    # seconds to wait for the server to start
+                      timeout:float=10,     # seconds to wait for the server to start
+                      limits=None):         # the `Limits` each client is held to; `serve`'s defaults if None
     "Run `app` with uvicorn in a background thread on a free port of `host` for the duration of the block; yields its base URL."
     import threading, time
-    server, sock = _server(app, host, 0)
+    from notes_cnn.connections import Limits, make_server
+    server, sock = make_server(app, host, 0, limits or Limits())
     thread = threading.Thread(target=server.run, kwargs={'sockets': [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout

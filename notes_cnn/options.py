@@ -58,6 +58,10 @@ SERVE_OPTIONS = (
     Option('host', '127.0.0.1', "the address to listen on", shown="127.0.0.1, this machine only; 0.0.0.0 for every network interface"),
     Option('port', 8000, "the port; 0 for any free one", int),
     Option('max_mb', 10., "the largest upload, in MiB", float),
+    Option('head_timeout', 10., "seconds a client has to send a request's head (a new connection's first, or the next once it has begun)", float),
+    Option('body_timeout', 60., "seconds a client has to send a request's body once its head is in: 10 MiB at 1.4 Mbit/s", float),
+    Option('idle_timeout', 5., "seconds a kept-alive connection may wait for its next request", float),
+    Option('max_connections', 1000, "connections open at once", int, shown="1000, or fewer where the open-file limit (ulimit -n) leaves less room"),
     _device)
 PREDICT_DEFAULTS, SERVE_DEFAULTS = option_defaults(PREDICT_OPTIONS), option_defaults(SERVE_OPTIONS)
 

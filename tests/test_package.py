@@ -26,7 +26,7 @@ def test_twine_check(dist):
 
 def test_wheel_holds_the_package_and_the_script(dist):
     names = zipfile.ZipFile(next(dist.glob('*.whl'))).namelist()
-    for mod in ('__init__', '_modidx', 'course', 'partial', 'cli', 'all', 'accel', 'options', 'images', 'bundle', 'fit', 'transfer', 'recipe', 'segmentation', 'imbalance', 'noise', 'inference'): assert f'notes_cnn/{mod}.py' in names
+    for mod in ('__init__', '_modidx', 'course', 'partial', 'cli', 'all', 'accel', 'options', 'images', 'bundle', 'connections', 'fit', 'transfer', 'recipe', 'segmentation', 'imbalance', 'noise', 'inference'): assert f'notes_cnn/{mod}.py' in names
     assert not [n for n in names if n.endswith('.ipynb')]
     entry = next(n for n in names if n.endswith('entry_points.txt'))
     assert 'notes-cnn = notes_cnn.cli:main' in zipfile.ZipFile(next(dist.glob('*.whl'))).read(entry).decode()

@@ -1,5 +1,6 @@
 """`notes-cnn serve` end to end, as a user runs it: started in its own process on loopback, used from headless Chromium with a
-real file upload and over its JSON endpoint, refusing an upload over its limit while it goes on serving, and stopped with Ctrl-C."""
+real file upload and over its JSON endpoint, refusing an upload over its limit while it goes on serving, answering a normal upload while 300 stalled clients hold
+connections against a limit of 256 open files, and stopped with Ctrl-C."""
 import json, re, signal, subprocess, time, urllib.error, urllib.request, uuid
 import pytest
 from conftest import BIN
@@ -18,29 +19,18 @@ def bundle(tmp_path_factory):
 
 @pytest.fixture(scope='module')
 def server(bundle):
-    "`notes-cnn serve` on a free port with a 1 MiB upload limit, in its own process: its base URL, once it answers."
-    proc = subprocess.Popen([str(BIN/'notes-cnn'), 'serve', str(bundle[0]), '--port', '0', '--max-mb', '1'],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()  # "serving ... at http://127.0.0.1:PORT/ ..."
-    found = re.search(r'http://127\.0\.0\.1:\d+', line)
-    assert found, f"no address in {line!r}: {proc.stderr.read() if proc.poll() is not None else ''}"
-    url, deadline = found.group(0), time.monotonic() + 20
-    while True:
-        try: urllib.request.urlopen(url + '/api/info', timeout=2); break
-        except OSError:
-            if time.monotonic() > deadline: proc.kill(); pytest.fail("notes-cnn serve did not answer within 20 s")
-            time.sleep(0.1)
+    "`notes-cnn serve` with a 1 MiB upload limit, in its own process: its base URL; stopped with Ctrl-C at the end."
+    proc, url = start_server(bundle, '--max-mb', '1')
     yield url
-    proc.send_signal(signal.SIGINT)  # Ctrl-C
-    assert proc.wait(timeout=20) == 0, proc.stderr.read()
+    stop_server(proc)
 
-def upload(url:str, data:bytes) -> tuple[int, dict]:
+def upload(url:str, data:bytes, timeout:float=30) -> tuple[int, dict]:
     "POST `data` as the multipart field `file`, as a browser or `curl -F file=@...` does: the status and the JSON answer."
     b = uuid.uuid4().hex
     body = (f'--{b}\r\nContent-Disposition: form-data; name="file"; filename="x.png"\r\n\r\n').encode() + data + f'\r\n--{b}--\r\n'.encode()
     req = urllib.request.Request(url, body, {'Content-Type': f'multipart/form-data; boundary={b}'})
     try:
-        with urllib.request.urlopen(req, timeout=30) as r: return r.status, json.loads(r.read())
+        with urllib.request.urlopen(req, timeout=timeout) as r: return r.status, json.loads(r.read())
     except urllib.error.HTTPError as e: return e.code, json.loads(e.read())
 
 def expected_label(bundle) -> str:
@@ -69,3 +59,50 @@ def test_json_endpoint_and_limits(server, bundle):
     status, answer = upload(server + '/api/predict', b'plain text')
     assert status == 400 and 'not an image' in answer['error']
     assert upload(server + '/api/predict', bundle[1].read_bytes())[0] == 200  # and it goes on serving
+
+def start_server(bundle, *options, max_files:int|None=None) -> tuple[subprocess.Popen, str]:
+    "`notes-cnn serve` on a free port in its own process, with at most `max_files` open files: the process and its base URL, once it answers."
+    import resource
+    limit = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (max_files, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))) if max_files else None
+    proc = subprocess.Popen([str(BIN/'notes-cnn'), 'serve', str(bundle[0]), '--port', '0', *options],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=limit)
+    line = proc.stdout.readline()  # "serving ... at http://127.0.0.1:PORT/ ..."
+    found = re.search(r'http://127\.0\.0\.1:\d+', line)
+    assert found, f"no address in {line!r}: {proc.stderr.read() if proc.poll() is not None else ''}"
+    url, deadline = found.group(0), time.monotonic() + 20
+    while True:
+        try: urllib.request.urlopen(url + '/api/info', timeout=2); return proc, url
+        except OSError:
+            if time.monotonic() > deadline: proc.kill(); pytest.fail("notes-cnn serve did not answer within 20 s")
+            time.sleep(0.1)
+
+def stop_server(proc:subprocess.Popen) -> str:
+    "Stop a server as Ctrl-C does, check that it exits cleanly, and return its log."
+    proc.send_signal(signal.SIGINT)
+    log = proc.communicate(timeout=20)[1]
+    assert proc.returncode == 0, log
+    return log
+
+def test_stalled_clients_cannot_lock_others_out(bundle):
+    "300 clients that send half a request head and stop, against a server allowed 256 open files: a normal upload is still answered."
+    import resource, socket
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 1024: resource.setrlimit(resource.RLIMIT_NOFILE, (min(4096, hard), hard))  # this process holds the 300 clients
+    proc, url = start_server(bundle, max_files=256)
+    host, port = url[len('http://'):].split(':')
+    stalled = []
+    try:
+        assert upload(url + '/api/predict', bundle[1].read_bytes())[0] == 200  # the first prediction, which warms the model up
+        t0 = time.monotonic()
+        for _ in range(300):
+            s = socket.create_connection((host, int(port)), timeout=5); s.sendall(b'POST /api/predict HTTP/1.1\r\nHost: x\r\n'); stalled.append(s)
+        opened = time.monotonic() - t0
+        time.sleep(0.5)
+        start = time.monotonic()
+        status, answer = upload(url + '/api/predict', bundle[1].read_bytes(), timeout=5)
+        print(f"256 open files: {len(stalled)} stalled clients connected in {opened:.3f} s; then a normal upload answered {status} in {time.monotonic() - start:.3f} s")
+    finally:
+        for s in stalled: s.close()
+        log = stop_server(proc)
+    assert (status, answer['label']) == (200, expected_label(bundle))  # answered within 5 s: on old main, not within 10
+    assert 'Too many open files' not in log and 'Traceback' not in log and len(log) < 10_000, log[:2000]
