@@ -1,7 +1,10 @@
 """`notes-cnn serve` against a bare Starlette app that runs the same model on the same bytes, in the same run, each server in
 its own process on 127.0.0.1: one keep-alive client's median and 95th-percentile latency, and the throughput of 16 client
 threads, each on its own keep-alive connection. The image is a 640x480 JPEG, the model the small CNN at 32 px (untrained:
-speed does not depend on the weights). Targets: latency at most 1.2x the bare app's, throughput at least 0.95x.
+speed does not depend on the weights). Targets: latency at most 1.2x the bare app's, throughput at least 0.95x. Then each
+server's peak memory (VmHWM, Linux) as sixteen clients upload a 6000x6000 PNG of one colour (120 KB) at once: ours must stay
+within the bound the README states for its defaults: two decodes at once, each at most 21 bytes a pixel of the 40-megapixel
+limit, and three times the bytes of each upload being received.
 
 The bare app is what a user would write by hand: Starlette's form parsing, Pillow, the same resize, the model, JSON; run by
 `uvicorn.run`, which makes its own listening socket."""
@@ -10,6 +13,7 @@ from pathlib import Path
 import torch
 from PIL import Image
 from notes_cnn.bundle import build_model, save_bundle
+from notes_cnn.images import MAX_PIXELS
 from timing import interleaved
 
 BARE_APP = '''
@@ -75,6 +79,26 @@ def measure(port:int, body:bytes, headers:dict, requests:int, threads:int) -> tu
     lat = latencies(port, body, headers, requests)
     return statistics.median(lat), statistics.quantiles(lat, n=20)[-1], throughput(port, body, headers, threads, max(5, requests // threads))
 
+BYTES_PER_PIXEL = 21  # the most one decode holds at its peak, a 16-bit greyscale PNG (RGB: 12): the README's figure
+DECODES = 2           # serve's default --max-decoding
+
+def peak_memory(pid:int) -> int:
+    "The most memory process `pid` has held (VmHWM, its peak resident set), in bytes."
+    with open(f'/proc/{pid}/status') as f: return int(next(l for l in f if l.startswith('VmHWM')).split()[1]) * 1024
+
+def big_png(side:int=6000) -> bytes:
+    "A PNG of one colour, `side` x `side` pixels."
+    buf = io.BytesIO(); Image.new('RGB', (side, side), (200, 30, 30)).save(buf, 'PNG'); return buf.getvalue()
+
+def memory_growth(proc:subprocess.Popen, port:int, png:bytes, clients:int=16) -> float:
+    "How much the server's peak memory grows, in bytes, while `clients` upload `png` at once."
+    body, headers = form(png)
+    before = peak_memory(proc.pid)
+    ts = [threading.Thread(target=latencies, args=(port, body, headers, 1)) for _ in range(clients)]
+    for th in ts: th.start()
+    for th in ts: th.join()
+    return peak_memory(proc.pid) - before
+
 def main(requests:int=60, threads:int=16, repeats:int=3):
     "Print both servers' latency and throughput, and our server's ratios to the bare app's (the best of `repeats` interleaved rounds)."
     with tempfile.TemporaryDirectory() as d:
@@ -89,6 +113,8 @@ def main(requests:int=60, threads:int=16, repeats:int=3):
         try:
             for _, port in procs.values(): latencies(port, body, headers, 5)  # warm-up
             res = interleaved({name: (lambda port=port: measure(port, body, headers, requests, threads)) for name, (_, port) in procs.items()}, repeats)
+            png, clients = big_png(), 16
+            grown = {name: memory_growth(proc, port, png, clients) for name, (proc, port) in procs.items()} if os.path.exists('/proc/self/status') else {}
         finally:
             for proc, _ in procs.values(): proc.terminate(); proc.wait(10)
     best = {name: (min(r[0] for r in rs), min(r[1] for r in rs), max(r[2] for r in rs)) for name, rs in res.items()}  # noise only slows
@@ -97,6 +123,11 @@ def main(requests:int=60, threads:int=16, repeats:int=3):
     for name, (med, p95, rps) in best.items(): print(f"{name:<32} {1e3 * med:>10.1f} {1e3 * p95:>8.1f} {rps:>18.0f}")
     med, p95, rps = best['notes-cnn serve']
     print(f"ratios to the bare app: median latency {med / base[0]:.2f}x, p95 {p95 / base[1]:.2f}x (targets <= 1.2), throughput {rps / base[2]:.2f}x (target >= 0.95)")
+    if not grown: print("peak memory: not measured (needs /proc)"); return
+    bound = DECODES * BYTES_PER_PIXEL * MAX_PIXELS + clients * 3 * len(png)
+    for name, g in grown.items(): print(f"{name:<32} peak memory grew by {g / 1e9:.2f} GB under sixteen 6000x6000 PNGs at once")
+    ours = grown['notes-cnn serve']
+    print(f"peak memory: {ours / grown['bare Starlette app (baseline)']:.2f}x the bare app's growth; {ours / bound:.2f}x the stated bound of {bound / 1e9:.2f} GB (target <= 1)")
 
 if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -159,11 +159,11 @@ async def _upload(request, max_bytes:int) -> bytes:
     return data
 
 # %% ../nbs/11_inference.ipynb #36a1efe3
-async def _predict(predictor:Predictor, request, max_bytes:int) -> tuple[bytes, Prediction]:
-    "The uploaded image and its prediction, made in a worker thread; an image that cannot be read is a 400."
-    from starlette.concurrency import run_in_threadpool
+async def _predict(predictor:Predictor, request, max_bytes:int, decoders) -> tuple[bytes, Prediction]:
+    "The uploaded image and its prediction, made by one of the `decoders` threads once one is free; an image that cannot be read is a 400."
+    import asyncio
     data = await _upload(request, max_bytes)
-    try: return data, await run_in_threadpool(predictor.predict, data)
+    try: return data, await asyncio.get_running_loop().run_in_executor(decoders, predictor.predict, data)
     except ValueError as e: raise HTTPError(400, str(e)) from None
 
 def _as_json(pred:Prediction, classes:list, k:int) -> dict:
@@ -195,7 +195,8 @@ def _result_html(predictor:Predictor, data:bytes, pred:Prediction, k:int) -> str
 # %% ../nbs/11_inference.ipynb #a3a77452
 def make_app(predictor:Predictor,       # what answers
              max_bytes:int=MAX_UPLOAD,  # the largest upload read
-             k:int=TOP_K):                  # how many top classes each answer lists
+             k:int=TOP_K,                   # how many top classes each answer lists
+             max_decoding:int=SERVE_DEFAULTS['max_decoding']): # uploads decoded and predicted at once
     "A Starlette app serving `predictor`: an upload page at `/`, JSON at `POST /api/predict` (multipart field `file`), details at `/api/info`."
     try:
         from starlette.applications import Starlette
@@ -203,20 +204,24 @@ def make_app(predictor:Predictor,       # what answers
         from starlette.routing import Route
     except ImportError: raise ImportError("the web app needs Starlette, uvicorn and python-multipart: pip install 'notes-cnn[serve]'") from None
     import html
+    from concurrent.futures import ThreadPoolExecutor
+    if max_decoding < 1: raise ValueError(f"max_decoding must be at least 1, not {max_decoding}")
+    decoders = ThreadPoolExecutor(max_decoding, thread_name_prefix='decode')  # the only threads that decode: see below
 
     async def page(request):
         if request.method == 'GET': return HTMLResponse(_page(predictor))
-        try: data, pred = await _predict(predictor, request, max_bytes)
+        try: data, pred = await _predict(predictor, request, max_bytes, decoders)
         except HTTPError as e: return HTMLResponse(_page(predictor, f'<p class="error" id="error">{html.escape(str(e))}</p>'), e.status)
         return HTMLResponse(_page(predictor, _result_html(predictor, data, pred, k)))
 
     async def api_predict(request):
-        try: _, pred = await _predict(predictor, request, max_bytes)
+        try: _, pred = await _predict(predictor, request, max_bytes, decoders)
         except HTTPError as e: return JSONResponse({'error': str(e)}, e.status)
         return JSONResponse(_as_json(pred, predictor.classes, k))
 
     async def info(request):
-        return JSONResponse({'arch': predictor.meta['arch'], 'classes': predictor.classes, 'image_size': predictor.size, 'max_upload_bytes': max_bytes})
+        return JSONResponse({'arch': predictor.meta['arch'], 'classes': predictor.classes, 'image_size': predictor.size, 'max_upload_bytes': max_bytes,
+                             'max_pixels': predictor.max_pixels, 'max_decoding': max_decoding})
 
     return Starlette(routes=[Route('/', page, methods=['GET', 'POST']), Route('/api/predict', api_predict, methods=['POST']),
                              Route('/api/info', info)])
@@ -227,6 +232,8 @@ def serve(bundle,                 # the model bundle to serve
           port:int=SERVE_DEFAULTS['port'],   # the port; 0 for any free one
           max_mb:float=SERVE_DEFAULTS['max_mb'], # the largest upload, in MiB
           device=SERVE_DEFAULTS['device'],   # where the model runs
+          max_megapixels:float|None=SERVE_DEFAULTS['max_megapixels'], # the largest image decoded; None for `MAX_PIXELS`
+          max_decoding:int=SERVE_DEFAULTS['max_decoding'], # uploads decoded and predicted at once
           head_timeout:float=SERVE_DEFAULTS['head_timeout'], # seconds a client has to send a request's head
           body_timeout:float=SERVE_DEFAULTS['body_timeout'], # seconds a client has to send a request's body
           idle_timeout:float=SERVE_DEFAULTS['idle_timeout'], # seconds a kept-alive connection may wait for its next request
@@ -234,7 +241,7 @@ def serve(bundle,                 # the model bundle to serve
     "Serve the bundle's model over HTTP (`make_app`) with uvicorn until interrupted, each client held to the limits given (see `Limits`)."
     from notes_cnn.connections import Limits, make_server
     limits = Limits(head_timeout, body_timeout, idle_timeout, max_connections)
-    server, sock = make_server(make_app(load_predictor(bundle, device), int(max_mb * 2**20)), host, port, limits)
+    server, sock = make_server(make_app(load_predictor(bundle, device, max_pixels=int(max_megapixels * 1e6) if max_megapixels else MAX_PIXELS), int(max_mb * 2**20), max_decoding=max_decoding), host, port, limits)
     print(f"serving {bundle} at http://{host}:{sock.getsockname()[1]}/ (JSON: POST /api/predict, field 'file'); Ctrl-C stops", flush=True)
     server.run(sockets=[sock])
 

@@ -2,6 +2,7 @@
 real file upload and over its JSON endpoint, refusing an upload over its limit while it goes on serving, answering a normal upload while 300 stalled clients hold
 connections against a limit of 256 open files, and stopped with Ctrl-C."""
 import json, re, signal, subprocess, time, urllib.error, urllib.request, uuid
+from pathlib import Path
 import pytest
 from conftest import BIN
 
@@ -106,3 +107,31 @@ def test_stalled_clients_cannot_lock_others_out(bundle):
         log = stop_server(proc)
     assert (status, answer['label']) == (200, expected_label(bundle))  # answered within 5 s: on old main, not within 10
     assert 'Too many open files' not in log and 'Traceback' not in log and len(log) < 10_000, log[:2000]
+
+def peak_memory(pid:int) -> int:
+    "The most memory the process `pid` has held (VmHWM: its peak resident set), in bytes."
+    status = open(f'/proc/{pid}/status').read()
+    return int(re.search(r'VmHWM:\s+(\d+) kB', status).group(1)) * 1024
+
+def big_png(side:int=6000) -> bytes:
+    "A PNG of one colour, `side` x `side` pixels: about 120 KB that decode to 0.4 GB."
+    import io
+    from PIL import Image
+    buf = io.BytesIO(); Image.new('RGB', (side, side), (200, 30, 30)).save(buf, 'PNG')
+    return buf.getvalue()
+
+@pytest.mark.skipif(not Path('/proc/self/status').exists(), reason="reads the server's peak memory from /proc (Linux)")
+def test_decoding_in_flight_is_bounded(bundle):
+    "Eight 6000x6000 PNGs at once, with one decode allowed at a time: the server's peak memory grows by about one decode, not eight."
+    from concurrent.futures import ThreadPoolExecutor
+    proc, url = start_server(bundle, '--max-decoding', '1')
+    data = big_png()
+    try:
+        assert upload(url + '/api/predict', bundle[1].read_bytes())[0] == 200  # the first prediction, which warms the model up
+        before = peak_memory(proc.pid)
+        with ThreadPoolExecutor(8) as pool: statuses = [s for s, _ in pool.map(lambda _: upload(url + '/api/predict', data, timeout=120), range(8))]
+        grown = peak_memory(proc.pid) - before
+        print(f"8 uploads of a {len(data):,}-byte 6000x6000 PNG at once, one decode at a time: peak memory grew by {grown / 2**30:.2f} GiB")
+    finally: stop_server(proc)
+    assert statuses == [200] * 8
+    assert grown < 0.8 * 2**30  # one decode is about 0.4 GiB; eight at once, as before the bound, about 3
