@@ -6,7 +6,7 @@ Docs: https://notes-cnn.github.io/notes-cnn/connections.html.md"""
 
 # %% auto #0
 __all__ = ['FILES_KEPT', 'QUEUE', 'Limits', 'open_files', 'connection_room', 'DropLog', 'GuardedH11', 'QueuedServer',
-           'make_server']
+           'make_server', 'run_server']
 
 # %% ../nbs/connections.ipynb #bf07b800
 import http, json, logging, os
@@ -89,7 +89,7 @@ def data_received(self:GuardedH11, data:bytes):
     "Read what arrived as uvicorn does, then follow the request into its next phase."
     if self.phase in ('refused', 'closed'): return  # answered already: what the client still sends is thrown away
     if self.phase == 'idle': self.phase = 'head'
-    if self.timer is None: self._arm(self.limits.head, 'head')  # a kept-alive connection's next request begins
+    if self.phase == 'head' and self.timer is None: self._arm(self.limits.head, 'head')  # a kept-alive connection's next request begins
     self.got += len(data)
     before = self.cycle
     super(GuardedH11, self).data_received(data)
@@ -174,19 +174,47 @@ class QueuedServer(uvicorn.Server):
         await super().startup(sockets)
         for sock in sockets or []: sock.listen(QUEUE)
 
-def make_server(app,                    # an ASGI app, e.g. from `make_app`
+def make_server(app,                    # an ASGI app, or the import string of a function that makes one (needed for `workers` > 1)
                 host:str,               # the address to listen on
                 port:int,               # the port; 0 for any free one
-                limits:Limits=Limits()  # the time limits and the bound on connections
+                limits:Limits=Limits(), # the time limits and the bound on connections
+                workers:int=1           # server processes, each building its own app
                ):
     "A uvicorn server for `app` whose connections are guarded by `limits`, and the socket it will listen on, bound already."
     import socket
     from functools import partial
+    if workers > 1 and not isinstance(app, str): raise ValueError("several workers need the app as an import string, 'module:function', which each worker calls")
     limits = limits._replace(connections=connection_room(limits.connections))
     sock = socket.socket(socket.AF_INET6 if ':' in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # so asyncio sets TCP_NODELAY on each connection
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try: sock.bind((host, port))
     except OSError as e: sock.close(); raise OSError(f"cannot listen on {host}:{port}: {e.strerror}") from None
     protocol = partial(GuardedH11, limits=limits, drops=DropLog())
-    config = uvicorn.Config(app, log_level='warning', http=protocol, timeout_keep_alive=limits.idle, backlog=FILES_KEPT // 4)  # see below
+    config = uvicorn.Config(app, log_level='warning', http=protocol, timeout_keep_alive=limits.idle, backlog=FILES_KEPT // 4,  # see below
+                            workers=workers, factory=isinstance(app, str))
     return QueuedServer(config), sock
+
+# %% ../nbs/connections.ipynb #81f128e8
+def _worker(config, sock):
+    "What a worker process runs: a `QueuedServer` for `config` on the socket its parent bound."
+    config.configure_logging()  # a spawned process starts with none
+    QueuedServer(config).run(sockets=[sock])
+
+def run_server(server:QueuedServer, # from `make_server`
+               sock):               # the socket `make_server` bound
+    "Run `server` on `sock` until interrupted: in this process, or in `server.config.workers` processes, each started again if it dies."
+    if server.config.workers == 1: return server.run(sockets=[sock])
+    import multiprocessing, signal, threading
+    spawn, stop, log = multiprocessing.get_context('spawn'), threading.Event(), logging.getLogger('uvicorn.error')
+    def start():
+        p = spawn.Process(target=_worker, args=(server.config, sock)); p.start(); return p
+    handlers = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)}
+    workers = [start() for _ in range(server.config.workers)]
+    try:
+        while not stop.wait(0.5):
+            for i, w in enumerate(workers):
+                if not w.is_alive(): log.warning(f"worker {w.pid} stopped (exit code {w.exitcode}); starting another"); workers[i] = start()
+    finally:
+        for w in workers: w.terminate()
+        for w in workers: w.join(30)
+        for s, h in handlers.items(): signal.signal(s, h)

@@ -63,6 +63,7 @@ SERVE_OPTIONS = (
     Option('idle_timeout', 5., "seconds a kept-alive connection may wait for its next request", float),
     Option('max_megapixels', None, "the largest image decoded, in megapixels", float, shown="MAX_PIXELS, on the Image files page"),
     Option('max_decoding', 2, "uploads decoded and predicted at once; each may take 0.5 GB while it decodes", int),
+    Option('workers', 1, "server processes behind the one port, each with its own copy of the model", int),
     Option('max_connections', 1000, "connections open at once", int, shown="1000, or fewer where the open-file limit (ulimit -n) leaves less room"),
     _device)
 PREDICT_DEFAULTS, SERVE_DEFAULTS = option_defaults(PREDICT_OPTIONS), option_defaults(SERVE_OPTIONS)

@@ -1,7 +1,8 @@
 """`notes-cnn serve` end to end, as a user runs it: started in its own process on loopback, used from headless Chromium with a
 real file upload and over its JSON endpoint, refusing an upload over its limit while it goes on serving, answering a normal upload while 300 stalled clients hold
-connections against a limit of 256 open files, and stopped with Ctrl-C."""
-import json, re, signal, subprocess, time, urllib.error, urllib.request, uuid
+connections against a limit of 256 open files, holding decoding memory to a bound, running several workers on one port,
+and stopped with Ctrl-C."""
+import json, os, re, signal, subprocess, time, urllib.error, urllib.request, uuid
 from pathlib import Path
 import pytest
 from conftest import BIN
@@ -135,3 +136,28 @@ def test_decoding_in_flight_is_bounded(bundle):
     finally: stop_server(proc)
     assert statuses == [200] * 8
     assert grown < 0.8 * 2**30  # one decode is about 0.4 GiB; eight at once, as before the bound, about 3
+
+def workers_of(pid:int) -> list[int]:
+    "The worker processes that uvicorn's supervisor `pid` has started (spawned children of it)."
+    kids = Path(f'/proc/{pid}/task/{pid}/children').read_text().split()
+    return [int(k) for k in kids if b'spawn_main' in Path(f'/proc/{k}/cmdline').read_bytes()]
+
+@pytest.mark.skipif(not Path('/proc/self/task').exists(), reason="finds the worker processes in /proc (Linux)")
+def test_workers_behind_one_port(bundle):
+    "`--workers 2`: two processes answer on the one port, a worker that dies is replaced, and Ctrl-C stops them all."
+    proc, url = start_server(bundle, '--workers', '2')
+    try:
+        deadline = time.monotonic() + 30
+        while len(workers_of(proc.pid)) < 2 and time.monotonic() < deadline: time.sleep(0.2)
+        first = workers_of(proc.pid)
+        answers = [upload(url + '/api/predict', bundle[1].read_bytes())[0] for _ in range(10)]
+        ready = json.loads(urllib.request.urlopen(url + '/api/ready', timeout=10).read())
+        os.kill(first[0], signal.SIGKILL)
+        while (len(workers_of(proc.pid)) < 2 or first[0] in workers_of(proc.pid)) and time.monotonic() < deadline + 30: time.sleep(0.2)
+        after = workers_of(proc.pid)
+        again = [upload(url + '/api/predict', bundle[1].read_bytes())[0] for _ in range(4)]
+    finally: log = stop_server(proc)
+    assert len(first) == 2 and answers == [200] * 10 and ready == {'ready': True}
+    assert len(after) == 2 and first[0] not in after and again == [200] * 4
+    assert f'worker {first[0]} stopped (exit code -9); starting another' in log, log
+    assert not any(Path(f'/proc/{w}').exists() for w in after)  # stopped with the supervisor
