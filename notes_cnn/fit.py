@@ -128,11 +128,12 @@ def run_fit(data=FIT_DEFAULTS['data'],               # a folder of images in cla
         log(f"batch size lowered to {bs}, so that every stage has at least 8 batches")
     cbs = ([] if quiet else [EpochBar()]) + ([MixedPrecision(precision)] if precision else [])
     learn = Learner(dls, model, metrics=[accuracy], splitter=transfer_splitter, device=device, progress=not quiet, cbs=cbs)
-    res = fit_recipe(learn, make_dls, size, epochs, log=log)
+    res = fit_recipe(learn, make_dls, size, epochs, best_by='accuracy', log=log)  # ships the best stage, not the last
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    extra = {'data': what, 'metrics': {k: v for k, v in res.rows[-1].items() if k in ('valid_loss', 'accuracy')}}
-    save_bundle(out/'model', learn.model, arch, classes, 2 * size, arch_args, extra)
-    record = {'data': what, 'arch': arch, 'stages': res.rows, 'skipped': [[str(p), why] for p, why in (scan.skipped if data else [])]}
+    shipped = res.rows[res.best - 1]
+    extra = {'data': what, 'stage': res.best, 'metrics': {k: v for k, v in shipped.items() if k in ('valid_loss', 'accuracy')}}
+    save_bundle(out/'model', learn.model, arch, classes, shipped['size'], arch_args, extra)
+    record = {'data': what, 'arch': arch, 'stages': res.rows, 'shipped': res.best, 'skipped': [[str(p), why] for p, why in (scan.skipped if data else [])]}
     _write_atomic(out/'stages.md', lambda f: f.write_text(res.table() + '\n'))
     _write_atomic(out/'stages.json', lambda f: f.write_text(json.dumps(record, indent=2) + '\n'))
     fig = res.plot(); _write_atomic(out/'lr_find.png', lambda f: fig.savefig(f, format='png')); _close_figures()

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from fastcore.basics import patch
 from .data import DataLoaders
-from .learner import Learner
+from .learner import Learner, metric_name
 from .schedule import OneCycle
 from .transfer import LR_RULE, UNFROZEN_DIV, check_div, is_transfer_model, suggest_lr, unfrozen_lr
 
@@ -37,11 +37,34 @@ def _stage_lr(learn:Learner, frozen:bool, prev_lr, rule:str, div:float):
         return suggest_lr(learn, rule, fallback=fallback)
     return unfrozen_lr(learn, prev_lr, div, rule)
 
+# %% ../nbs/07_recipe.ipynb #667452dc
+def _weights(model) -> dict:
+    "A copy of `model`'s weights and buffers, to go back to."
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+class _BestStage:
+    "Keeps `fit_recipe`'s best stage by metric `by`: a stage that lowers it at the same size is undone, and the best stage's weights are kept."
+    def __init__(self, by:str): self.by, self.best, self.best_score, self.best_weights = by, None, None, None
+    def judge(self, learn, rows, before):
+        "Mark the stage just done in `rows` (its 'kept' column), going back to `before` if it lowered the metric at the same size."
+        row, prior = rows[-1], rows[-2] if len(rows) > 1 else None
+        if prior is not None and prior['size'] == row['size'] and row[self.by] < prior[self.by]:
+            learn.model.load_state_dict(before); row['kept'] = 'undone'; return
+        row['kept'] = ''
+        if self.best is None or row[self.by] > self.best_score:  # a tie keeps the earlier stage: smaller images, cheaper to serve
+            self.best, self.best_score, self.best_weights = row['stage'], row[self.by], _weights(learn.model)
+    def restore(self, learn, rows, make_dls) -> int:
+        "Load the best stage's weights (and its data, if its size was another), mark it 'shipped' in `rows`, and return its number."
+        learn.model.load_state_dict(self.best_weights)
+        best = rows[self.best - 1]; best['kept'] = 'shipped'
+        if best['size'] != rows[-1]['size']: learn.set_dls(make_dls(best['size']))
+        return self.best
+
 # %% ../nbs/07_recipe.ipynb #f1851a3e
 @dataclass
 class RecipeResult:
-    "What `fit_recipe` did: one row per stage, and the LR finder's sweep of each."
-    rows:list = field(default_factory=list); sweeps:list = field(default_factory=list)
+    "What `fit_recipe` did: one row per stage, the LR finder's sweep of each, and the stage whose weights the model ends with."
+    rows:list = field(default_factory=list); sweeps:list = field(default_factory=list); best:int|None = None
 
 def fit_recipe(learn:Learner,        # a learner whose model is a `transfer_model`, with data at `size`
                make_dls,             # size -> `DataLoaders` of images at that size
@@ -49,6 +72,7 @@ def fit_recipe(learn:Learner,        # a learner whose model is a `transfer_mode
                epochs=(2, 2, 2, 2),  # epochs of each stage (or one number for all)
                rule:str=LR_RULE,     # which LR-finder suggestion every sweep reads
                div:float=UNFROZEN_DIV, # an unfrozen maximum is the frozen rate before it divided by this
+               best_by:str|None=None, # a metric of `learn` (higher is better) to end with the best stage by; None: the note's recipe, ending with the last
                log=print             # called with a line of text after each stage
               ) -> RecipeResult:
     "The note's three stages: small and frozen, small and unfrozen, then twice the size frozen and unfrozen, each with the LR finder."
@@ -56,11 +80,13 @@ def fit_recipe(learn:Learner,        # a learner whose model is a `transfer_mode
     epochs = [epochs] * 4 if isinstance(epochs, int) else list(epochs)
     if len(epochs) != 4 or min(epochs) < 1: raise ValueError(f"need 4 positive numbers of epochs (or one for all), got {epochs}")
     check_div(div)
-    res, prev = RecipeResult(), None
+    names = [metric_name(m) for m in learn.metrics]
+    if best_by is not None and best_by not in names: raise ValueError(f"best_by must name one of the learner's metrics {names}, got {best_by!r}")
+    res, prev, keeper = RecipeResult(), None, _BestStage(best_by) if best_by else None
     for i, (sz, frozen, n) in enumerate(zip((size, size, 2 * size, 2 * size), (True, False, True, False), epochs), 1):
         if i == 3: learn.set_dls(make_dls(sz))  # stages 1 and 2 train on the learner's own data, at `size`
         learn.freeze() if frozen else learn.unfreeze()
-        start = time.perf_counter()
+        start, before = time.perf_counter(), _weights(learn.model) if keeper else None
         lr, why, sweep = _stage_lr(learn, frozen, prev, rule, div)
         learn.fit(n, cbs=[OneCycle(lr)])
         if frozen: prev = lr
@@ -69,7 +95,12 @@ def fit_recipe(learn:Learner,        # a learner whose model is a `transfer_mode
         res.rows.append({'stage': i, 'size': sz, 'frozen': frozen, 'lr_min': lo, 'lr_max': top, 'lr chosen by': why, 'epochs': n,
                          'seconds': round(time.perf_counter() - start, 1), **last})
         res.sweeps.append(sweep)
-        log(f"stage {i}: {sz} px, {'frozen' if frozen else 'unfrozen'}, lr {_lr_text(res.rows[-1])}, valid_loss {res.rows[-1]['valid_loss']:.4f}")
+        if keeper: keeper.judge(learn, res.rows, before)
+        log(f"stage {i}: {sz} px, {'frozen' if frozen else 'unfrozen'}, lr {_lr_text(res.rows[-1])}, valid_loss {res.rows[-1]['valid_loss']:.4f}"
+            + (f", {best_by} {res.rows[-1][best_by]:.4f}{' (undone: lower than the stage before)' if res.rows[-1]['kept'] == 'undone' else ''}" if keeper else ''))
+    if keeper:
+        res.best = keeper.restore(learn, res.rows, make_dls)
+        log(f"the model ends with stage {res.best}'s weights, the best {best_by}: {res.rows[res.best - 1][best_by]:.4f} at {res.rows[res.best - 1]['size']} px")
     return res
 
 # %% ../nbs/07_recipe.ipynb #cebabdd3
