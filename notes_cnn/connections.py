@@ -184,6 +184,8 @@ def make_server(app,                    # an ASGI app, or the import string of a
     import socket
     from functools import partial
     if workers > 1 and not isinstance(app, str): raise ValueError("several workers need the app as an import string, 'module:function', which each worker calls")
+    if min(limits.head, limits.body, limits.idle) <= 0 or limits.connections < 1:
+        raise ValueError(f"the time limits must be positive and the connections at least 1, got {limits}")
     limits = limits._replace(connections=connection_room(limits.connections))
     sock = socket.socket(socket.AF_INET6 if ':' in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # so asyncio sets TCP_NODELAY on each connection
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -259,6 +259,7 @@ def serve(bundle,                 # the model bundle to serve
     "Serve the bundle's model over HTTP (`make_app`) with uvicorn until interrupted, each client held to the limits given (see `Limits`)."
     from notes_cnn.connections import Limits, make_server, run_server
     if workers < 1: raise ValueError(f"workers must be at least 1, not {workers}")
+    if max_mb <= 0 or (max_megapixels is not None and max_megapixels <= 0): raise ValueError(f"max_mb and max_megapixels must be positive, got {max_mb} and {max_megapixels}")
     os.environ[SERVE_ENV] = json.dumps({'bundle': str(bundle), 'device': str(device), 'max_bytes': int(max_mb * 2**20), 'max_decoding': max_decoding,
                                         'max_pixels': int(max_megapixels * 1e6) if max_megapixels else MAX_PIXELS})
     app = app_from_env()  # here too, so that a bad bundle or option is an error before any worker starts
