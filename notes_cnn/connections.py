@@ -9,7 +9,8 @@ __all__ = ['FILES_KEPT', 'QUEUE', 'Limits', 'open_files', 'connection_room', 'Dr
            'make_server', 'run_server']
 
 # %% ../nbs/connections.ipynb #bf07b800
-import http, json, logging, os
+import http, json, logging, os, socket
+from functools import partial
 from collections import Counter
 from typing import NamedTuple
 from fastcore.basics import patch
@@ -181,8 +182,6 @@ def make_server(app,                    # an ASGI app, or the import string of a
                 workers:int=1           # server processes, each building its own app
                ):
     "A uvicorn server for `app` whose connections are guarded by `limits`, and the socket it will listen on, bound already."
-    import socket
-    from functools import partial
     if workers > 1 and not isinstance(app, str): raise ValueError("several workers need the app as an import string, 'module:function', which each worker calls")
     if min(limits.head, limits.body, limits.idle) <= 0 or limits.connections < 1:
         raise ValueError(f"the time limits must be positive and the connections at least 1, got {limits}")
