@@ -18,8 +18,8 @@ from .data import DataLoaders, Digits
 from .images import MAX_SIDE, scan_image_folder
 from .learner import Callback, Learner, set_seed, simple_cnn
 from .metrics import accuracy
-from .recipe import RecipeResult, fit_recipe
-from .transfer import load_pretrained, load_weights, read_state_dict, shapes_pretrained, torchvision_weights, transfer_model, transfer_splitter, weights_stats
+from .recipe import MIN_STEPS, PreciseBN, RecipeResult, fit_recipe, stage_batch_size
+from .transfer import check_div, load_pretrained, load_weights, read_state_dict, shapes_pretrained, torchvision_weights, transfer_model, transfer_splitter, weights_stats
 
 # %% ../nbs/fit.ipynb #0dd83c58
 class EpochBar(Callback):
@@ -40,10 +40,11 @@ def _weights_source(arch:str, weights):
     torchvision_weights(arch, weights or 'DEFAULT')  # says clearly when the name is wrong
     return 'name', weights or 'DEFAULT'
 
-def _check_options(size, epochs, bs, valid_pct, device, precision):
+def _check_options(size, epochs, bs, div, valid_pct, device, precision):
     "Refuse bad option values before anything is read or trained."
     if not 8 <= size <= MAX_SIDE // 2: raise ValueError(f"size must be at least 8 pixels and at most {MAX_SIDE // 2} (the last stages train at twice the size), got {size}")
     if len(epochs) not in (1, 4) or min(epochs) < 1: raise ValueError(f"epochs: one or four positive numbers, got {list(epochs)}")
+    check_div(div)
     if bs < 1 or not 0 < valid_pct < 1: raise ValueError(f"need bs >= 1 and 0 < valid_pct < 1, got bs={bs}, valid_pct={valid_pct}")
     if precision not in (None, 'bf16', 'fp16'): raise ValueError(f"precision must be bf16, fp16 or none, got {precision!r}")
     try: dev = torch.device(device) if device else None
@@ -99,7 +100,8 @@ def run_fit(data=FIT_DEFAULTS['data'],               # a folder of images in cla
             weights=FIT_DEFAULTS['weights'],         # a weights file, or torchvision weights by name (None: 'DEFAULT'); simple_cnn: a file, or none
             size:int=FIT_DEFAULTS['size'],           # the first image size (None: 8 for the digits, their own size; 64 for a folder); then twice
             epochs=FIT_DEFAULTS['epochs'],           # epochs of each stage, or one number for all
-            bs:int=FIT_DEFAULTS['bs'],               # training batch size
+            bs:int=FIT_DEFAULTS['bs'],               # training batch size, lowered so that every stage takes at least `MIN_STEPS` steps
+            div:float=FIT_DEFAULTS['div'],           # an unfrozen stage's top rate is the frozen rate before it over this
             valid_pct:float=FIT_DEFAULTS['valid_pct'], # the share of each class held out, when the folder has no valid/
             device=FIT_DEFAULTS['device'],           # None: the GPU if there is one
             precision=FIT_DEFAULTS['precision'],     # 'bf16' or 'fp16' for mixed precision
@@ -109,7 +111,7 @@ def run_fit(data=FIT_DEFAULTS['data'],               # a folder of images in cla
            ) -> RecipeResult:
     "Check every option, read the data, run `fit_recipe`, and write the stage table, the LR-finder plot and a model bundle to `out`."
     epochs, size = [epochs] if isinstance(epochs, int) else list(epochs), size or (8 if data is None else 64)
-    _check_options(size, epochs, bs, valid_pct, device, precision)
+    _check_options(size, epochs, bs, div, valid_pct, device, precision)
     replacing = _check_out(out, data)
     epochs = epochs * 4 if len(epochs) == 1 else epochs
     source = _weights_source(arch, weights)
@@ -123,18 +125,24 @@ def run_fit(data=FIT_DEFAULTS['data'],               # a folder of images in cla
     set_seed(seed)
     model, arch_args = _model_for(arch, source, len(classes), seed, device)
     dls = make_dls(size)
-    if len(dls.train) * min(epochs) < 8:  # one-cycle needs at least 8 batches for its warm-up
-        bs = max(1, len(dls.train.dataset) * min(epochs) // 8); dls = make_dls(size)
-        log(f"batch size lowered to {bs}, so that every stage has at least 8 batches")
+    asked, n_train = bs, len(dls.train.dataset)
+    if (bs := stage_batch_size(n_train, min(epochs), asked)) < asked: dls = make_dls(size)
+    if (steps := min(epochs) * len(dls.train)) < 8:  # one-cycle's warm-up needs 2 of them
+        raise ValueError(f"{n_train} training images make {steps} steps a stage in batches of {bs}; one-cycle needs at least 8: add images or epochs")
+    choices = [(f"batch size {bs}", f"{n_train} training images, {min(epochs)} epoch(s): at least {MIN_STEPS} steps a stage" if bs < asked else "as asked"),
+               (f"unfrozen top rate: the frozen rate / {div:g}", "the note's 5 or 10 lost in lessons 06 and 07" if div < 5 else "as asked"),
+               ("batch-norm statistics measured again after every epoch", "with few steps, the running ones lag the weights: lesson 07")]
+    for choice, reason in choices: log(f"{choice} ({reason})")
     cbs = ([] if quiet else [EpochBar()]) + ([MixedPrecision(precision)] if precision else [])
     learn = Learner(dls, model, metrics=[accuracy], splitter=transfer_splitter, device=device, progress=not quiet, cbs=cbs)
-    res = fit_recipe(learn, make_dls, size, epochs, best_by='accuracy', log=log)  # ships the best stage, not the last
+    res = fit_recipe(learn, make_dls, size, epochs, div=div, best_by='accuracy', cbs=[PreciseBN()], log=log)  # ships the best stage, not the last
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     shipped = res.rows[res.best - 1]
     extra = {'data': what, 'stage': res.best, 'metrics': {k: v for k, v in shipped.items() if k in ('valid_loss', 'accuracy')}}
     save_bundle(out/'model', learn.model, arch, classes, shipped['size'], arch_args, extra)
-    record = {'data': what, 'arch': arch, 'stages': res.rows, 'shipped': res.best, 'skipped': [[str(p), why] for p, why in (scan.skipped if data else [])]}
-    _write_atomic(out/'stages.md', lambda f: f.write_text(res.table() + '\n'))
+    record = {'data': what, 'arch': arch, 'choices': [{'choice': c, 'why': w} for c, w in choices], 'stages': res.rows, 'shipped': res.best, 'skipped': [[str(p), why] for p, why in (scan.skipped if data else [])]}
+    text = ''.join(f"- {c} ({w})\n" for c, w in choices) + '\n' + res.table() + '\n'
+    _write_atomic(out/'stages.md', lambda f: f.write_text(text))
     _write_atomic(out/'stages.json', lambda f: f.write_text(json.dumps(record, indent=2) + '\n'))
     fig = res.plot(); _write_atomic(out/'lr_find.png', lambda f: fig.savefig(f, format='png')); _close_figures()
     log(f"\n{res.table()}\n\nwrote {out/'stages.md'}, {out/'stages.json'}, {out/'lr_find.png'} and the model bundle {out/'model'}")
