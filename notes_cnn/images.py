@@ -6,14 +6,15 @@ Docs: https://notes-cnn.github.io/notes-cnn/images.html.md"""
 
 # %% auto #0
 __all__ = ['IMAGE_SUFFIXES', 'MAX_PIXELS', 'MAX_SIDE', 'is_image_file', 'image_paths', 'open_rgb', 'image_tensor', 'read_image',
-           'FolderScan', 'scan_image_folder', 'ImageFiles', 'image_folder', 'save_image', 'shape_folder']
+           'FolderScan', 'scan_image_folder', 'ImageFiles', 'image_folder', 'save_image', 'shape_folder',
+           'photo_folder']
 
 # %% ../nbs/images.ipynb #3df437a7
 import io
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-import torch
+import numpy as np, torch
 from fastcore.basics import patch
 from torch.utils.data import Dataset
 from .data import SHAPES, DataLoaders, Shapes
@@ -43,7 +44,6 @@ def image_paths(paths # a file or folder, or a list of them
 # %% ../nbs/images.ipynb #9de58e67
 def _grey_to_8bit(img):
     "A 16- or 32-bit greyscale image as 8-bit 'L': 0-65535 scaled to 0-255, where a plain conversion would clip everything above 255 to white."
-    import numpy as np
     from PIL import Image
     return Image.fromarray((np.asarray(img, dtype=np.float64).clip(0, 65535) / 257).round().astype(np.uint8), 'L')
 
@@ -214,4 +214,35 @@ def shape_folder(root,          # a new or empty folder
     if root.exists() and any(root.iterdir()): raise FileExistsError(f"{root} is not empty: shape_folder writes only into a new or empty folder")
     imgs, labels, _ = Shapes(n, size, seed).render(range(n))
     for i, (x, y) in enumerate(zip(imgs, labels.tolist())): save_image(x, root/SHAPES[y]/f'{i:05d}.png')
+    return root
+
+# %% ../nbs/images.ipynb #91f5f792
+def _sample_photos() -> dict:
+    "The paths of the photos scikit-learn and matplotlib ship, by class name."
+    try: import sklearn
+    except ModuleNotFoundError: raise ModuleNotFoundError("photo_folder crops the photos scikit-learn ships: pip install 'notes-cnn[course]'") from None
+    import matplotlib
+    sk = Path(sklearn.__file__).parent/'datasets'/'images'
+    return {'temple': sk/'china.jpg', 'flower': sk/'flower.jpg', 'hopper': Path(matplotlib.get_data_path())/'sample_data'/'grace_hopper.jpg'}
+
+def photo_folder(root,                 # a new or empty folder
+                 n_train:int=80,       # training crops of each class, under `train/`
+                 n_valid:int=100,      # validation crops of each class, under `valid/`
+                 side:int=96,          # the crops' side in pixels
+                 seed:int=0,           # which crops: the same seed gives the same files
+                 train_counts:dict=None # class -> training crops, for the classes that should have other than `n_train`
+                ) -> Path:
+    "Crops of three photos as JPEG files under `root/train` (from each photo's left half) and `root/valid` (its right half), one class per photo."
+    root, photos = Path(root), _sample_photos()
+    if root.exists() and any(root.iterdir()): raise FileExistsError(f"{root} is not empty: photo_folder writes only into a new or empty folder")
+    if unknown := sorted(set(train_counts or {}) - set(photos)): raise ValueError(f"train_counts names {unknown}, not among the classes {sorted(photos)}")
+    rng = np.random.default_rng(seed)
+    for name, path in photos.items():
+        im = open_rgb(path); w, h = im.size
+        for split, n, (x0, x1) in (('train', (train_counts or {}).get(name, n_train), (0, w // 2)), ('valid', n_valid, (w // 2, w))):
+            (root/split/name).mkdir(parents=True, exist_ok=True)
+            for i in range(n):
+                s = int(rng.integers(48, min(160, x1 - x0, h)))  # a side of 48 to 160 pixels, inside the half
+                x, y = int(rng.integers(x0, x1 - s)), int(rng.integers(0, h - s))
+                im.crop((x, y, x + s, y + s)).resize((side, side)).save(root/split/name/f'{i:03d}.jpg', quality=90)
     return root

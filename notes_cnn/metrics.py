@@ -6,8 +6,8 @@ Docs: https://notes-cnn.github.io/notes-cnn/metrics.html.md"""
 
 # %% auto #0
 __all__ = ['VERDICTS', 'CLAIMS', 'pred_labels', 'check_preds', 'accuracy', 'error_rate', 'confusion_matrix', 'balanced_accuracy',
-           'f1_macro', 'roc_auc', 'plot_confusion_matrix', 'spread', 'mean_spread', 'Comparison', 'compare',
-           'check_claims']
+           'f1_macro', 'ClassRecall', 'roc_auc', 'plot_confusion_matrix', 'spread', 'mean_spread', 'Comparison',
+           'compare', 'check_claims']
 
 # %% ../nbs/02_metrics.ipynb #a4ec854f
 from dataclasses import dataclass
@@ -72,6 +72,20 @@ def f1_macro(preds:torch.Tensor, # scores `(N, C)` or predicted labels `(N,)`
     tp, fp, fn = cm.diag(), cm.sum(0) - cm.diag(), cm.sum(1) - cm.diag()
     seen = (cm.sum(0) + cm.sum(1)) > 0
     return (2 * tp / (2 * tp + fp + fn).clamp(min=1))[seen].mean().float()
+
+# %% ../nbs/02_metrics.ipynb #e8aa16cb
+class ClassRecall:
+    "The recall of class `c` over a whole validation set, as a metric named `recall <name>`."
+    def __init__(self,
+                 c:int,        # the class index
+                 name=None):   # the class name for the column (default: `c`)
+        if not (isinstance(c, int) and c >= 0): raise ValueError(f"c must be a class index from 0, got {c!r}")
+        self.c, self.__name__ = c, f"recall {c if name is None else name}"
+    def __call__(self, preds:torch.Tensor, targs:torch.Tensor) -> torch.Tensor:
+        "The share of the items of class `c` in `targs` that `preds` puts in class `c`; NaN when `targs` has none."
+        check_preds(preds, targs)
+        of_c = targs == self.c
+        return (pred_labels(preds)[of_c] == self.c).float().mean() if of_c.any() else torch.tensor(float('nan'))
 
 # %% ../nbs/02_metrics.ipynb #81c8d66c
 def _binary_auc(scores:torch.Tensor, is_pos:torch.Tensor) -> torch.Tensor:

@@ -110,10 +110,13 @@ _COLUMNS = ('stage', 'size', 'frozen', 'epochs', 'lr', 'lr chosen by', 'seconds'
 
 @patch
 def table(self:RecipeResult) -> str:
-    "The stages as a Markdown table: what trained, the learning rate and why, the time, and the validation loss and metrics."
-    metrics = [k for k in self.rows[0] if k not in _COLUMNS + ('train_loss', 'lr_min', 'lr_max')] if self.rows else []
+    "The stages as a Markdown table: what trained, the learning rate and why, the time, and the validation loss and metrics (per-class recalls as the lowest)."
+    keys = [k for k in self.rows[0] if k not in _COLUMNS + ('train_loss', 'lr_min', 'lr_max')] if self.rows else []
+    recalls = [k for k in keys if k.startswith('recall ')]  # `ClassRecall`'s columns, one per class: the rows keep them all
+    metrics = [k for k in keys if k not in recalls and k != 'kept'] + (['lowest recall'] if recalls else []) + (['kept'] if 'kept' in keys else [])
     fmt = lambda v: f"{v:.4f}" if isinstance(v, float) and not v.is_integer() else str(v)
-    cell = lambda r, k: _lr_text(r) if k == 'lr' else f"{r[k]:.1f}" if k == 'seconds' else fmt(r[k])
+    def lowest(r): k = min(recalls, key=r.get); return f"{r[k]:.2f} ({k[len('recall '):]})"
+    cell = lambda r, k: _lr_text(r) if k == 'lr' else f"{r[k]:.1f}" if k == 'seconds' else lowest(r) if k == 'lowest recall' else fmt(r[k])
     lines = ['| ' + ' | '.join((*_COLUMNS, *metrics)) + ' |', '|' + '---|' * (len(_COLUMNS) + len(metrics))]
     return '\n'.join(lines + ['| ' + ' | '.join(cell(r, k) for k in (*_COLUMNS, *metrics)) + ' |' for r in self.rows])
 

@@ -1,0 +1,65 @@
+"""`notes-cnn fit`'s defaults against the note's recipe, on small folders of photo crops made offline (`photo_folder`): a
+balanced one (80 training crops a class) and a 10:1 one (8 training crops of the flower against 80 of the others), over
+three seeds, in the same run, on the same files.
+
+The note's arm is what `fit` did before issue 31's second and third steps: `fit_recipe` in batches of 64, each unfrozen
+maximum the frozen rate over 5, batch norm's running statistics as trained, no oversampling, the best stage shipped by
+accuracy. The fit arm is `run_fit` with its defaults. For each: the shipped stage's accuracy and balanced accuracy, mean and
+spread over the seeds, and the seconds a run took. Also counted: runs whose shipped stage scored below another stage of the
+same run, by the metric that chose it (the best-stage rule says never).
+
+Targets: on the 10:1 folder, fit's balanced accuracy at least the note's; no shipped stage below any stage of its run."""
+import argparse, contextlib, io, tempfile, time
+from pathlib import Path
+import numpy as np
+from notes_cnn.bundle import load_bundle
+from notes_cnn.fit import run_fit
+from notes_cnn.images import photo_folder, scan_image_folder
+from notes_cnn.learner import Learner, set_seed
+from notes_cnn.metrics import accuracy, balanced_accuracy, mean_spread
+from notes_cnn.recipe import fit_recipe
+from notes_cnn.transfer import shapes_pretrained, transfer_model, transfer_splitter
+
+def note_arm(folder:Path, seed:int, size:int, out:Path):
+    "The note's recipe as `fit` ran it before: batches of 64 (fewer if a stage would have under 8), over 5, the best stage by accuracy."
+    scan = scan_image_folder(folder)
+    bs = 64 if 2 * -(-len(scan.train) // 64) >= 8 else len(scan.train) * 2 // 8  # as fit lowered it then, for one-cycle's warm-up
+    make_dls = lambda sz: scan.dls(sz, bs, seed=seed)
+    set_seed(seed)
+    model = transfer_model(shapes_pretrained(nfs=[16, 32, 64], seed=seed), len(scan.classes))
+    learn = Learner(make_dls(size), model, metrics=[accuracy, balanced_accuracy], splitter=transfer_splitter, progress=False)
+    return fit_recipe(learn, make_dls, size, best_by='accuracy', log=lambda s: None), 'accuracy'
+
+def fit_arm(folder:Path, seed:int, size:int, out:Path):
+    "`run_fit` with its defaults, quietly."
+    with contextlib.redirect_stdout(io.StringIO()): res = run_fit(folder, out=out, size=size, seed=seed, quiet=True)
+    return res, 'balanced_accuracy' if load_bundle(out/'model')[1]['oversampled'] else 'accuracy'  # what fit shipped by
+
+def main(seeds:list, size:int):
+    folders = {'balanced': {}, '10:1': {'flower': 8}}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        for name, counts in folders.items():
+            folder = photo_folder(tmp/name, train_counts=counts)
+            results, broken = {}, 0
+            for seed in seeds:
+                for arm, run in (('note', note_arm), ('fit', fit_arm)):
+                    start = time.perf_counter()
+                    res, by = run(folder, seed, size, tmp/f'{name}-{arm}-{seed}')
+                    shipped = res.rows[res.best - 1]
+                    broken += any(r[by] > shipped[by] for r in res.rows)
+                    results.setdefault(arm, []).append((shipped['accuracy'], shipped['balanced_accuracy'], time.perf_counter() - start))
+            print(f"\n{name} folder, {len(seeds)} seeds, {size} then {2 * size} px:")
+            for arm, rs in results.items():
+                acc, bal, secs = zip(*rs)
+                print(f"  {arm:5s} accuracy {mean_spread(acc)}  balanced accuracy {mean_spread(bal)}  {np.mean(secs):.0f} s a run")
+            (na, nb, ns), (fa, fb, fs) = (np.array(results[a]).mean(0) for a in ('note', 'fit'))
+            print(f"  fit / note: accuracy {fa / na:.3f}x, balanced accuracy {fb / nb:.3f}x, time {fs / ns:.2f}x; "
+                  f"runs shipping below one of their own stages: {broken}")
+
+if __name__ == '__main__':
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
+    p.add_argument('--size', type=int, default=64, help="the first stage's size, as fit's --size")
+    a = p.parse_args()
+    main(a.seeds, a.size)
