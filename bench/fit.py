@@ -5,12 +5,15 @@ accuracy are the same number: the 10:1 imbalance is in what the model learns fro
 
 The note's arm is what `fit` did before issue 31's second and third steps: `fit_recipe` in batches of 64, each unfrozen
 maximum the frozen rate over 5, batch norm's running statistics as trained, no oversampling, the best stage shipped by
-accuracy. The fit arm is `run_fit` with its defaults. For each: the shipped stage's accuracy and balanced accuracy, mean and
+accuracy. The fit arm is `run_fit` with its defaults, and the third arm the same with `--no-augment`, which measures what
+augmentation buys. For each: the shipped stage's accuracy and balanced accuracy, mean and
 spread over the seeds, and the seconds a run took. Also counted: runs whose shipped stage scored below another stage of the
 same run, by the metric that chose it (the best-stage rule says never).
 
-Targets: on the 10:1 folder, fit's balanced accuracy at least the note's; no shipped stage below any stage of its run."""
+Targets: on the 10:1 folder, fit's balanced accuracy at least the note's; no shipped stage below any stage of its run;
+augmentation's effect stated with its spread."""
 import argparse, contextlib, io, tempfile, time
+from functools import partial
 from pathlib import Path
 import numpy as np
 from notes_cnn.bundle import load_bundle
@@ -31,9 +34,9 @@ def note_arm(folder:Path, seed:int, size:int, out:Path):
     learn = Learner(make_dls(size), model, metrics=[accuracy, balanced_accuracy], splitter=transfer_splitter, progress=False)
     return fit_recipe(learn, make_dls, size, best_by='accuracy', log=lambda s: None), 'accuracy'
 
-def fit_arm(folder:Path, seed:int, size:int, out:Path):
-    "`run_fit` with its defaults, quietly."
-    with contextlib.redirect_stdout(io.StringIO()): res = run_fit(folder, out=out, size=size, seed=seed, quiet=True)
+def fit_arm(folder:Path, seed:int, size:int, out:Path, **kwargs):
+    "`run_fit` with its defaults (but for `kwargs`), quietly."
+    with contextlib.redirect_stdout(io.StringIO()): res = run_fit(folder, out=out, size=size, seed=seed, quiet=True, **kwargs)
     return res, 'balanced_accuracy' if load_bundle(out/'model')[1]['oversampled'] else 'accuracy'  # what fit shipped by
 
 def main(seeds:list, size:int):
@@ -44,19 +47,21 @@ def main(seeds:list, size:int):
             folder = photo_folder(tmp/name, train_counts=counts)
             results, broken = {}, 0
             for seed in seeds:
-                for arm, run in (('note', note_arm), ('fit', fit_arm)):
+                for arm, run in (('note', note_arm), ('fit', fit_arm), ('fit --no-augment', partial(fit_arm, augment=False))):
                     start = time.perf_counter()
-                    res, by = run(folder, seed, size, tmp/f'{name}-{arm}-{seed}')
+                    res, by = run(folder, seed, size, tmp/f"{name}-{arm.replace(' ', '')}-{seed}")
                     shipped = res.rows[res.best - 1]
                     broken += any(r[by] > shipped[by] for r in res.rows)
                     results.setdefault(arm, []).append((shipped['accuracy'], shipped['balanced_accuracy'], time.perf_counter() - start))
             print(f"\n{name} folder, {len(seeds)} seeds, {size} then {2 * size} px:")
             for arm, rs in results.items():
                 acc, bal, secs = zip(*rs)
-                print(f"  {arm:5s} accuracy {mean_spread(acc)}  balanced accuracy {mean_spread(bal)}  {np.mean(secs):.0f} s a run")
-            (na, nb, ns), (fa, fb, fs) = (np.array(results[a]).mean(0) for a in ('note', 'fit'))
+                print(f"  {arm:16s} accuracy {mean_spread(acc)}  balanced accuracy {mean_spread(bal)}  {np.mean(secs):.0f} s a run")
+            (na, nb, ns), (fa, fb, fs), (ua, ub, us) = (np.array(results[a]).mean(0) for a in ('note', 'fit', 'fit --no-augment'))
             print(f"  fit / note: accuracy {fa / na:.3f}x, balanced accuracy {fb / nb:.3f}x, time {fs / ns:.2f}x; "
                   f"runs shipping below one of their own stages: {broken}")
+            gains = [a[1] - u[1] for a, u in zip(results['fit'], results['fit --no-augment'])]
+            print(f"  augmentation: balanced accuracy {fb / ub:.3f}x, gain per seed {mean_spread(gains)}, time {fs / us:.2f}x")
 
 if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])

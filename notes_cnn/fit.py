@@ -21,7 +21,7 @@ from .images import MAX_SIDE, scan_image_folder
 from .learner import Callback, Learner, set_seed, simple_cnn
 from .imbalance import class_counts, oversample
 from .metrics import ClassRecall, accuracy, balanced_accuracy, f1_macro
-from .recipe import MIN_STEPS, PreciseBN, RecipeResult, fit_recipe, stage_batch_size
+from .recipe import MIN_STEPS, Augment, PreciseBN, RecipeResult, fit_recipe, stage_batch_size
 from .transfer import check_div, load_pretrained, load_weights, read_state_dict, shapes_pretrained, torchvision_weights, transfer_model, transfer_splitter, weights_stats
 
 # %% ../nbs/fit.ipynb #0dd83c58
@@ -141,6 +141,11 @@ def _plan_data(base, size:int, epochs:int, bs:int, classes:list, seed:int, num_w
     return _DataPlan(make_dls, counts.tolist(), keep is not None, best_by, choices)
 
 # %% ../nbs/fit.ipynb #a9503805
+def _augment_choice(augment:bool, data) -> tuple:
+    "The augmentation choice and its reason, for the stage table."
+    if augment: return "augmentation: mirrors, crops and small turns of each training batch", "a folder: lesson 07; --no-augment turns it off"
+    return "no augmentation", "the digits: a mirrored 2 is not a 2" if data is None else "as asked"
+
 def run_fit(data=FIT_DEFAULTS['data'],               # a folder of images in class sub-folders (optionally under train/ and valid/); None: the embedded digits
             out=FIT_DEFAULTS['out'],                 # the folder to write the stage table, the LR-finder plot and the model bundle (`model/`) into
             arch:str=FIT_DEFAULTS['arch'],           # 'simple_cnn' (pretrained on synthetic shapes here) or a torchvision model name, e.g. 'resnet34'
@@ -148,6 +153,7 @@ def run_fit(data=FIT_DEFAULTS['data'],               # a folder of images in cla
             size:int=FIT_DEFAULTS['size'],           # the first image size (None: 8 for the digits, their own size; 64 for a folder); then twice
             epochs=FIT_DEFAULTS['epochs'],           # epochs of each stage, or one number for all
             bs:int=FIT_DEFAULTS['bs'],               # training batch size, lowered so that every stage takes at least `MIN_STEPS` steps
+            augment:bool=FIT_DEFAULTS['augment'],    # mirror, crop and turn a folder's training batches (lesson 07's `Augment`); never the digits
             div:float=FIT_DEFAULTS['div'],           # an unfrozen stage's top rate is the frozen rate before it over this
             valid_pct:float=FIT_DEFAULTS['valid_pct'], # the share of each class held out, when the folder has no valid/
             device=FIT_DEFAULTS['device'],           # None: the GPU if there is one
@@ -171,12 +177,14 @@ def run_fit(data=FIT_DEFAULTS['data'],               # a folder of images in cla
     plan = _plan_data(base, size, min(epochs), bs, classes, seed, num_workers)  # refuses classes too small before any training
     set_seed(seed)
     model, arch_args = _model_for(arch, source, len(classes), seed, device)
-    choices = plan.choices + [(f"unfrozen top rate: the frozen rate / {div:g}", "the note's 5 or 10 lost in lessons 06 and 07" if div < 5 else "as asked")]
+    augment = augment and data is not None
+    choices = plan.choices + [(f"unfrozen top rate: the frozen rate / {div:g}", "the note's 5 or 10 lost in lessons 06 and 07" if div < 5 else "as asked"),
+                              _augment_choice(augment, data)]
     for choice, reason in choices: log(f"{choice} ({reason})")
     cbs = ([] if quiet else [EpochBar()]) + ([MixedPrecision(precision)] if precision else [])
     metrics = [accuracy, balanced_accuracy, f1_macro] + [ClassRecall(i, c) for i, c in enumerate(classes)]
     learn = Learner(plan.make_dls(size), model, metrics=metrics, splitter=transfer_splitter, device=device, progress=not quiet, cbs=cbs)
-    res = fit_recipe(learn, plan.make_dls, size, epochs, div=div, best_by=plan.best_by, cbs=[PreciseBN()], log=log)  # ships the best stage, not the last
+    res = fit_recipe(learn, plan.make_dls, size, epochs, div=div, best_by=plan.best_by, cbs=[PreciseBN(), *([Augment(seed)] if augment else [])], log=log)  # ships the best stage, not the last
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     shipped = res.rows[res.best - 1]
     extra = {'data': what, 'stage': res.best, 'metrics': {k: v for k, v in shipped.items() if k in ('valid_loss', 'accuracy', 'balanced_accuracy', 'f1_macro')},

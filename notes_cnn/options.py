@@ -27,11 +27,11 @@ def option_defaults(options # `Option`s
 def add_options(parser,  # an argparse parser
                 options  # the `Option`s to add to it, in order
                ):
-    "Add `options` to `parser`, each help line ending with its default (`shown`, when the value alone would not say it)."
+    "Add `options` to `parser`, each help line ending with its default (`shown`, when the value alone would not say it); a switch on by default is turned off by `--no-NAME`."
     for o in options:
         text = f"{o.help} (default: {o.shown or o.default})"
         if o.positional: parser.add_argument(o.name, nargs='?', help=text)
-        elif o.type is bool: parser.add_argument(f"--{o.name.replace('_', '-')}", dest=o.name, action='store_true', help=o.help)
+        elif o.type is bool: parser.add_argument(f"--{'no-' if o.default else ''}{o.name.replace('_', '-')}", dest=o.name, action='store_false' if o.default else 'store_true', help=o.help)
         else: parser.add_argument(f"--{o.name.replace('_', '-')}", dest=o.name, type=o.type, nargs=o.nargs, help=text)
 
 # %% ../nbs/options.ipynb #3cc0e242
@@ -43,6 +43,7 @@ FIT_OPTIONS = (
     Option('size', None, "the first image size in pixels; the last two stages use twice as much", int, shown="8 for the digits, their own size; 64 for a folder"),
     Option('epochs', (2, 2, 2, 2), "epochs of each of the 4 stages, or one number for all", int, '+', shown="2 for each stage"),
     Option('bs', 64, "the training batch size, lowered on a small folder so that every stage takes at least 32 steps", int),
+    Option('augment', True, "mirror, crop and turn each training batch of a folder a little (lesson 07); never the digits, whose meaning a mirror changes", bool),
     Option('div', 2., "an unfrozen stage's top learning rate is the frozen stage's rate divided by this", float, shown="2; the note says 5 or 10, which lost in lessons 06 and 07"),
     Option('valid_pct', 0.2, "the share of each class held out when the folder has no valid/", float),
     Option('device', None, "cpu, cuda or cuda:N", shown="the GPU if there is one"),

@@ -6,9 +6,9 @@ Docs: https://notes-cnn.github.io/notes-cnn/segmentation.html.md"""
 
 # %% auto #0
 __all__ = ['VOID', 'PET_LUT', 'read_codes', 'codes_lut', 'mask_tensor', 'SegItems', 'mask_folder', 'pets_segmentation',
-           'random_affine', 'warp_pair', 'PairedAug', 'seg_loss', 'seg_confusion', 'pixel_accuracy', 'iou', 'dice',
-           'mean_iou', 'mean_dice', 'SegMetric', 'seg_metrics', 'encoder_stages', 'UpBlock', 'UNet', 'unet_splitter',
-           'SegLearner', 'unet_learner', 'overlay', 'show_masks', 'iou_table', 'image_ious']
+           'warp_pair', 'PairedAug', 'seg_loss', 'seg_confusion', 'pixel_accuracy', 'iou', 'dice', 'mean_iou',
+           'mean_dice', 'SegMetric', 'seg_metrics', 'encoder_stages', 'UpBlock', 'UNet', 'unet_splitter', 'SegLearner',
+           'unet_learner', 'overlay', 'show_masks', 'iou_table', 'image_ious']
 
 # %% ../nbs/08_segmentation.ipynb #fbb60da8
 from pathlib import Path
@@ -17,8 +17,9 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.basics import patch
 from torch.utils.data import Dataset
 from .data import DataLoaders, draw_items, data_dir
-from .learner import Callback, Learner, conv_block
+from .learner import Learner, conv_block
 from .metrics import confusion_matrix
+from .recipe import Augment, warp
 from .transfer import Normalize, is_transfer_model, probe_outputs
 from .images import IMAGE_SUFFIXES, image_tensor, is_image_file, open_rgb
 
@@ -157,50 +158,22 @@ def dls(self:SegItems,
     "Training and validation `DataLoaders` over a random split of the pairs (other keywords go to `DataLoaders.from_dsets`)."
     return DataLoaders.from_split(self, valid_pct, seed, labels=torch.zeros(len(self)), bs=bs, **kwargs)
 
-# %% ../nbs/08_segmentation.ipynb #91e17e67
-def random_affine(n:int,             # how many maps
-                  flip:float=0.5,    # probability of a horizontal flip
-                  rotate:float=15.,  # largest rotation, in degrees either way
-                  zoom:float=1.25,   # largest zoom in (1 for none)
-                  shift:float=0.1,   # largest shift, as a fraction of the size, either way
-                  generator=None     # a `torch.Generator` for reproducible draws
-                 ) -> torch.Tensor:
-    "`n` random affine maps `(n, 2, 3)` in `affine_grid`'s convention: a flip, a rotation, a zoom in and a shift each."
-    if not (0 <= flip <= 1 and rotate >= 0 and zoom >= 1 and shift >= 0):
-        raise ValueError(f"need 0 <= flip <= 1, rotate >= 0, zoom >= 1 and shift >= 0; got flip={flip}, rotate={rotate}, zoom={zoom}, shift={shift}")
-    u = torch.rand(n, 5, generator=generator)
-    angle = (u[:, 0] * 2 - 1) * rotate * torch.pi / 180
-    scale = 1 / (1 + u[:, 1] * (zoom - 1))  # a smaller sampling window is a zoom in
-    sx = torch.where(u[:, 2] < flip, -scale, scale)
-    cos, sin = angle.cos(), angle.sin()
-    return torch.stack([torch.stack([sx * cos, -scale * sin, (u[:, 3] * 2 - 1) * shift * 2], 1),
-                        torch.stack([sx * sin, scale * cos, (u[:, 4] * 2 - 1) * shift * 2], 1)], 1)
-
 # %% ../nbs/08_segmentation.ipynb #b5f5f305
 def warp_pair(xb:torch.Tensor,    # images `(B, C, H, W)`
               yb:torch.Tensor,    # masks `(B, H, W)` of class indices
               theta:torch.Tensor, # affine maps `(B, 2, 3)`, e.g. from `random_affine`
               mode:str='bilinear' # how images are sampled; masks are always sampled by nearest neighbour
              ) -> tuple[torch.Tensor, torch.Tensor]:
-    "Images and masks moved by the same affine maps through one sampling grid: images interpolated, masks by nearest neighbour, edges reflected."
+    "Images and masks moved by the same affine maps (`warp`): images interpolated, masks by nearest neighbour, edges reflected."
     if yb.shape != (xb.shape[0], *xb.shape[2:]): raise ValueError(f"images {tuple(xb.shape)} and masks {tuple(yb.shape)} do not pair up")
-    grid = F.affine_grid(theta.to(xb.device, xb.dtype), list(xb.shape), align_corners=False)
-    x = F.grid_sample(xb, grid, mode=mode, padding_mode='reflection', align_corners=False)
-    y = F.grid_sample(yb[:, None].to(xb.dtype), grid, mode='nearest', padding_mode='reflection', align_corners=False)
-    return x, y[:, 0].round().long()
+    return warp(xb, theta, mode), warp(yb[:, None].to(xb.dtype), theta, 'nearest')[:, 0].round().long()
+
 
 # %% ../nbs/08_segmentation.ipynb #350df937
-class PairedAug(Callback):
+class PairedAug(Augment):
     "Moves each training batch's images and masks by the same random affine maps (`random_affine`), reproducibly from `seed`."
-    def __init__(self,
-                 seed:int=0, # seeds the maps: the same seed moves the same batches alike
-                 **kwargs):
-        "Other keywords set `random_affine`'s ranges."
-        self.seed, self.kwargs = seed, kwargs
-    def before_fit(self): self.gen = torch.Generator().manual_seed(self.seed)
-    def before_batch(self):
-        theta = random_affine(len(self.learn.xb), generator=self.gen, **self.kwargs)
-        self.learn.xb, self.learn.yb = warp_pair(self.learn.xb, self.learn.yb, theta)
+    def before_batch(self): self.learn.xb, self.learn.yb = warp_pair(self.learn.xb, self.learn.yb, self.maps())
+
 
 # %% ../nbs/08_segmentation.ipynb #27e6be27
 def seg_loss(preds:torch.Tensor,   # scores `(B, C, H, W)`
