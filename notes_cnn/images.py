@@ -10,7 +10,7 @@ __all__ = ['IMAGE_SUFFIXES', 'MAX_PIXELS', 'MAX_SIDE', 'is_image_file', 'image_p
            'photo_folder']
 
 # %% ../nbs/images.ipynb #3df437a7
-import io
+import io, statistics
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,8 +99,8 @@ def read_image(src,                     # a path, bytes, a binary file object, a
 # %% ../nbs/images.ipynb #44c2b998
 @dataclass
 class FolderScan:
-    "The images of a folder: `(path, label)` pairs for training and validation (empty: split later), classes, skipped files and modes seen."
-    root:Path; classes:list; train:list; valid:list; skipped:list; modes:Counter
+    "The images of a folder: `(path, label)` pairs for training and validation (empty: split later), classes, skipped files, modes seen and each image's shorter side."
+    root:Path; classes:list; train:list; valid:list; skipped:list; modes:Counter; sides:list
 
 def _class_dirs(d:Path, skipped:list) -> list[Path]:
     "The class folders of `d`, sorted; a link back to `d` (or above it) or to a class already found is not followed, but put in `skipped`."
@@ -119,8 +119,8 @@ def _read_images(d:Path, classes:list, scan:FolderScan) -> list:
     for label, c in enumerate(classes):
         for f in sorted(p for p in (d/c).rglob('*') if p.is_file() and not any(s.startswith('.') for s in p.relative_to(d/c).parts)):
             try:
-                with Image.open(f) as im: mode = im.mode; read_image(im, MAX_PIXELS)
-                scan.modes[mode] += 1; items.append((f, label))
+                with Image.open(f) as im: mode, side = im.mode, min(im.size); read_image(im, MAX_PIXELS)
+                scan.modes[mode] += 1; scan.sides.append(side); items.append((f, label))
             except (OSError, ValueError, Image.DecompressionBombError) as e: scan.skipped.append((f, str(e) or type(e).__name__))
     return items
 
@@ -137,7 +137,7 @@ def scan_image_folder(path # a folder of class sub-folders, optionally under tra
     if not classes: raise ValueError(f"{root} has no class sub-folders: put each class's images in a folder named after it "
                                      f"({root}/cat/1.jpg, {root}/dog/2.jpg), optionally under train/ and valid/")
     if len(classes) == 1: raise ValueError(f"{root} has one class, {classes[0]!r}: a classifier needs at least two class sub-folders")
-    scan = FolderScan(root, classes, [], [], links, Counter())
+    scan = FolderScan(root, classes, [], [], links, Counter(), [])
     if split:
         extra = sorted({d.name for d in _class_dirs(root/'valid', scan.skipped)} - set(classes))
         if extra: raise ValueError(f"{root}/valid has classes that {root}/train lacks: {extra}")
@@ -163,6 +163,11 @@ def report(self:FolderScan) -> str:
     converted = {m: n for m, n in self.modes.items() if m != 'RGB'}
     if converted: lines.append("converted to RGB: " + ', '.join(f"{n} {m}" for m, n in sorted(converted.items())))
     return '\n'.join(lines)
+
+@patch(as_prop=True)
+def typical_side(self:FolderScan) -> int:
+    "The median shorter side of the readable images, in pixels: what a folder's image size is chosen from."
+    return int(statistics.median_low(self.sides))
 
 # %% ../nbs/images.ipynb #4b35ee1b
 class ImageFiles(Dataset):
