@@ -226,7 +226,7 @@ class Cached(BatchedDataset):
         return list(zip(*[c.tolist() if c.ndim == 1 else c.unbind(0) for c in cols]))
 
 # %% ../nbs/01_data.ipynb #504f8158
-CACHE_LIMIT = 2**30  # bytes: a validation set no bigger than this is drawn once and kept in memory
+CACHE_LIMIT = 2**30  # bytes: a validation set no bigger than this is drawn once and kept in memory (a training set too, when asked)
 
 def _item_bytes(item) -> int:
     "Memory taken by one item: its tensors, and 8 bytes for each number."
@@ -260,6 +260,7 @@ class DataLoaders:
                    seed:int=0,             # seeds the training shuffle
                    num_workers:int=0,      # worker processes per loader
                    cache_valid:bool=True,  # draw the validation set once and keep it, if it fits in `CACHE_LIMIT`
+                   cache_train:bool=False, # the same for the training set: only for items drawn without chance (move whole batches instead, as lesson 07's `Augment` does)
                    **kwargs):              # passed on to both `DataLoader`s
         "Shuffled (reproducibly from `seed`) loader over `train_ds`, ordered loader over `valid_ds` with batches of `2*bs`."
         _check_not_empty(train_ds, valid_ds)
@@ -267,6 +268,7 @@ class DataLoaders:
         if num_workers and on_gpu: raise ValueError(f"this data is drawn on {on_gpu.pop()}, which worker processes cannot do: "
                                                     "use num_workers=0 (a GPU draws a whole batch at once) or draw on the CPU")
         if cache_valid and _item_bytes(valid_ds[0]) * len(valid_ds) <= CACHE_LIMIT: valid_ds = Cached(valid_ds)  # not empty: checked above
+        if cache_train and _item_bytes(train_ds[0]) * len(train_ds) <= CACHE_LIMIT: train_ds = Cached(train_ds)
         kw = dict(num_workers=num_workers, worker_init_fn=seed_worker, persistent_workers=num_workers > 0) | kwargs
         train = DataLoader(train_ds, bs, shuffle=True, generator=torch.Generator().manual_seed(seed), **kw)
         return cls(train, DataLoader(valid_ds, 2 * bs, **kw), classes)

@@ -41,7 +41,7 @@ FIT_OPTIONS = (
     Option('arch', 'simple_cnn', "simple_cnn (pretrained on synthetic shapes here) or a torchvision model name, e.g. resnet34"),
     Option('weights', None, "a weights file, or torchvision weights by name", shown="DEFAULT for a torchvision model, downloaded once; none for simple_cnn"),
     Option('size', None, "the first image size in pixels; the last two stages use twice as much", int, shown="8 for the digits, their own size; for a folder, half its typical image's shorter side, from 16 to 128"),
-    Option('epochs', (2, 2, 2, 2), "epochs of each of the 4 stages, or one number for all", int, '+', shown="2 for each stage"),
+    Option('epochs', None, "epochs of each of the 4 stages, or one number for all", int, '+', shown="from the number of training images, as stage_epochs on the Fitting your images page says; 2 for the digits"),
     Option('bs', 64, "the training batch size, lowered on a small folder so that every stage takes at least 32 steps", int),
     Option('augment', True, "mirror, crop and turn each training batch of a folder a little (lesson 07); never the digits, whose meaning a mirror changes", bool),
     Option('div', 2., "an unfrozen stage's top learning rate is the frozen stage's rate divided by this", float, shown="2; the note says 5 or 10, which lost in lessons 06 and 07"),

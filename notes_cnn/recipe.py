@@ -87,16 +87,19 @@ def fit_recipe(learn:Learner,        # a learner whose model is a `transfer_mode
     if best_by is not None and best_by not in names: raise ValueError(f"best_by must name one of the learner's metrics {names}, got {best_by!r}")
     res, prev, keeper = RecipeResult(), None, _BestStage(best_by) if best_by else None
     for i, (sz, frozen, n) in enumerate(zip((size, size, 2 * size, 2 * size), (True, False, True, False), epochs), 1):
+        start = time.perf_counter()
         if i == 3: learn.set_dls(make_dls(sz))  # stages 1 and 2 train on the learner's own data, at `size`
+        data_done = time.perf_counter()
         learn.freeze() if frozen else learn.unfreeze()
-        start, before = time.perf_counter(), _weights(learn.model) if keeper else None
+        before = _weights(learn.model) if keeper else None
         lr, why, sweep = _stage_lr(learn, frozen, prev, rule, div)
+        swept = time.perf_counter()
         learn.fit(n, cbs=[OneCycle(lr), *cbs])
         if frozen: prev = lr
         last = {k: v for k, v in learn.recorder.history[-1].items() if k not in ('epoch', 'time')}  # losses and metrics
         lo, top = (lr.start, lr.stop) if isinstance(lr, slice) else (None, lr)
         res.rows.append({'stage': i, 'size': sz, 'frozen': frozen, 'lr_min': lo, 'lr_max': top, 'lr chosen by': why, 'epochs': n,
-                         'seconds': round(time.perf_counter() - start, 1), **last})
+                         'seconds': round(time.perf_counter() - start, 1), 'sweep s': round(swept - data_done, 1), 'data s': round(data_done - start, 1), **last})
         res.sweeps.append(sweep)
         if keeper: keeper.judge(learn, res.rows, before)
         log(f"stage {i}: {sz} px, {'frozen' if frozen else 'unfrozen'}, lr {_lr_text(res.rows[-1])}, valid_loss {res.rows[-1]['valid_loss']:.4f}"
@@ -108,17 +111,18 @@ def fit_recipe(learn:Learner,        # a learner whose model is a `transfer_mode
 
 # %% ../nbs/07_recipe.ipynb #cebabdd3
 _COLUMNS = ('stage', 'size', 'frozen', 'epochs', 'lr', 'lr chosen by', 'seconds', 'valid_loss')
+_HEADERS = {'seconds': 'seconds (sweep, data)'}  # a stage's time, and the parts of it outside its epochs
 
 @patch
 def table(self:RecipeResult) -> str:
-    "The stages as a Markdown table: what trained, the learning rate and why, the time, and the validation loss and metrics (per-class recalls as the lowest)."
-    keys = [k for k in self.rows[0] if k not in _COLUMNS + ('train_loss', 'lr_min', 'lr_max')] if self.rows else []
+    "The stages as a Markdown table: what trained, the learning rate and why, the time (of which the sweep and the data), and the validation loss and metrics (per-class recalls as the lowest)."
+    keys = [k for k in self.rows[0] if k not in _COLUMNS + ('train_loss', 'lr_min', 'lr_max', 'sweep s', 'data s')] if self.rows else []
     recalls = [k for k in keys if k.startswith('recall ')]  # `ClassRecall`'s columns, one per class: the rows keep them all
     metrics = [k for k in keys if k not in recalls and k != 'kept'] + (['lowest recall'] if recalls else []) + (['kept'] if 'kept' in keys else [])
     fmt = lambda v: f"{v:.4f}" if isinstance(v, float) and not v.is_integer() else str(v)
     def lowest(r): k = min(recalls, key=r.get); return f"{r[k]:.2f} ({k[len('recall '):]})"
-    cell = lambda r, k: _lr_text(r) if k == 'lr' else f"{r[k]:.1f}" if k == 'seconds' else lowest(r) if k == 'lowest recall' else fmt(r[k])
-    lines = ['| ' + ' | '.join((*_COLUMNS, *metrics)) + ' |', '|' + '---|' * (len(_COLUMNS) + len(metrics))]
+    cell = lambda r, k: _lr_text(r) if k == 'lr' else f"{r[k]:.1f} ({r['sweep s']:.1f}, {r['data s']:.1f})" if k == 'seconds' else lowest(r) if k == 'lowest recall' else fmt(r[k])
+    lines = ['| ' + ' | '.join(_HEADERS.get(k, k) for k in (*_COLUMNS, *metrics)) + ' |', '|' + '---|' * (len(_COLUMNS) + len(metrics))]
     return '\n'.join(lines + ['| ' + ' | '.join(cell(r, k) for k in (*_COLUMNS, *metrics)) + ' |' for r in self.rows])
 
 @patch
