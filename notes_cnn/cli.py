@@ -85,10 +85,10 @@ def predict_cmd(args # the parsed arguments: the bundle, the images and the opti
     "Print a prediction per image; unreadable files on standard error. Exit code 0, 1 if some files failed, 2 for a bad bundle, path or option."
     from notes_cnn.images import image_paths  # torch is imported here, not at start-up
     from notes_cnn.inference import load_predictor, predict_files
-    opts = {k: v for k, v in vars(args).items() if k in ('device', 'bs', 'threshold')}
+    opts = {k: v for k, v in vars(args).items() if k in ('device', 'bs', 'threshold', 'tta')}
     fmt = getattr(args, 'format', 'text')
     try:
-        predictor, paths = load_predictor(args.bundle, **{k: v for k, v in opts.items() if k in ('device', 'threshold')}), image_paths(args.images)
+        predictor, paths = load_predictor(args.bundle, **{k: v for k, v in opts.items() if k in ('device', 'threshold', 'tta')}), image_paths(args.images)
         if opts.get('bs', 1) < 1: raise ValueError(f"bs must be at least 1, got {opts['bs']}")
     except (ValueError, OSError, RuntimeError) as e:
         print(f"notes-cnn predict: error: {e}", file=sys.stderr); return 2

@@ -223,7 +223,7 @@ def run_fit(data=FIT_DEFAULTS['data'],               # a folder of images in cla
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     shipped = res.rows[res.best - 1]
     extra = {'data': what, 'stage': res.best, 'metrics': {k: v for k, v in shipped.items() if k in ('valid_loss', 'accuracy', 'balanced_accuracy', 'f1_macro')},
-             'class_counts': dict(zip(classes, plan.counts)), 'oversampled': plan.oversampled,
+             'class_counts': dict(zip(classes, plan.counts)), 'oversampled': plan.oversampled, 'mirrored': augment,
              'priors': [1 / len(classes)] * len(classes) if plan.oversampled else [n / sum(plan.counts) for n in plan.counts]}  # the shares the model saw
     save_bundle(out/'model', learn.model, arch, classes, shipped['size'], arch_args, extra)
     choices.append((f"stage {res.best} shipped", f"the best {plan.best_by.replace('_', ' ')}"))

@@ -10,7 +10,7 @@ __all__ = ['TOP_K', 'SUPPORTED', 'THRESHOLDS', 'MAX_UPLOAD', 'MAX_DRAIN', 'SERVE
            'serve', 'background_server', 'FileResult', 'predict_files']
 
 # %% ../nbs/11_inference.ipynb #ac260406
-import io, json, os
+import io, json, math, os
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -50,6 +50,12 @@ def _priors(meta:dict, threshold:str) -> torch.Tensor|None:
                          "(notes-cnn fit writes them, as 'priors'): use threshold 'argmax'")
     return torch.tensor(p, dtype=torch.float32)
 
+def _check_tta(meta:dict, tta:bool):
+    "Refuse to average over mirror images for a model whose bundle records that it never saw one in training."
+    if tta and meta.get('mirrored') is False:
+        raise ValueError("tta averages each image with its mirror image, but this bundle's model was trained without mirrored images "
+                         "('mirrored': false in its bundle.json; a mirrored 2 is not a 2): leave tta off")
+
 class Predictor:
     "Predicts with a bundle's model as it was trained: its classes in training order, its image size and resize, its normalisation (inside the model)."
     def __init__(self,
@@ -57,12 +63,15 @@ class Predictor:
                  meta:dict,               # its metadata
                  device=PREDICT_DEFAULTS['device'], # where the model runs
                  max_pixels:int=MAX_PIXELS, # refuse larger images before decoding them
-                 threshold:str=PREDICT_DEFAULTS['threshold']): # 'argmax', or 'prior': divide by the training data's class shares first
+                 threshold:str=PREDICT_DEFAULTS['threshold'], # 'argmax', or 'prior': divide by the training data's class shares first
+                 tta:bool=PREDICT_DEFAULTS['tta']): # average each image's probabilities with its mirror image's
+        _check_tta(meta, tta)
         wrong = {k: meta.get(k) for k, v in SUPPORTED.items() if meta.get(k, v) != v}
         if wrong: raise ValueError(f"the bundle asks for {wrong}; this notes-cnn preprocesses with {SUPPORTED} only")
         self.model, self.meta, self.device, self.max_pixels = model.to(device).eval(), meta, torch.device(device), max_pixels
         self.classes, self.size, self.priors = list(meta['classes']), int(meta['image_size']), _priors(meta, threshold)
-    def __repr__(self): return f"Predictor({self.meta['arch']}, {len(self.classes)} classes {self.classes}, {self.size} px, on {self.device})"
+        self.tta = tta
+    def __repr__(self): return f"Predictor({self.meta['arch']}, {len(self.classes)} classes {self.classes}, {self.size} px, on {self.device}{', with mirrors' * self.tta})"
 
 # %% ../nbs/11_inference.ipynb #157530c0
 def load_predictor(bundle,        # a bundle folder, as `save_bundle` and `notes-cnn fit` write it
@@ -80,10 +89,13 @@ def preprocess(self:Predictor, src) -> torch.Tensor:
 
 @patch
 def predict_tensors(self:Predictor, xb:torch.Tensor) -> list[Prediction]:
-    "Predictions for a batch `(B, 3, size, size)` of preprocessed images."
+    "Predictions for a batch `(B, 3, size, size)` of preprocessed images; with `tta`, each one's probabilities averaged with its mirror image's."
+    xb = xb.to(self.device)
     with torch.inference_mode():
-        scores = self.model(xb.to(self.device)).float()
-        probs = (scores if self.priors is None else prior_threshold(scores, self.priors)).softmax(-1).cpu()
+        views = (xb, xb.flip(-1)) if self.tta else (xb,)  # a pass each: no batch twice as large in memory
+        logp = torch.stack([self.model(v).float().log_softmax(-1) for v in views])  # (views, B, C)
+        logp = logp.logsumexp(0) - math.log(len(views))  # the log of the views' mean probability
+        probs = (logp if self.priors is None else prior_threshold(logp, self.priors)).softmax(-1).cpu()
     return [Prediction(self.classes[i], i, p) for p, i in zip(probs.unbind(0), probs.argmax(-1).tolist())]
 
 # %% ../nbs/11_inference.ipynb #172fc63b
@@ -237,7 +249,8 @@ def make_app(predictor:Predictor,       # what answers
 
     async def info(request):
         return JSONResponse({'arch': predictor.meta['arch'], 'classes': predictor.classes, 'image_size': predictor.size, 'max_upload_bytes': max_bytes,
-                             'max_pixels': predictor.max_pixels, 'max_decoding': max_decoding})
+                             'max_pixels': predictor.max_pixels, 'max_decoding': max_decoding,
+                             'threshold': 'argmax' if predictor.priors is None else 'prior', 'tta': predictor.tta})
 
     state = {'ready': False}
     @asynccontextmanager
@@ -258,7 +271,7 @@ SERVE_ENV = 'NOTES_CNN_SERVE'  # the environment variable through which `serve` 
 def app_from_env():
     "The app described in the environment variable `SERVE_ENV`, as `serve` wrote it: how each worker process builds its own."
     s = json.loads(os.environ[SERVE_ENV])
-    return make_app(load_predictor(s['bundle'], s['device'], max_pixels=s['max_pixels'], threshold=s['threshold']), s['max_bytes'], max_decoding=s['max_decoding'])
+    return make_app(load_predictor(s['bundle'], s['device'], max_pixels=s['max_pixels'], threshold=s['threshold'], tta=s['tta']), s['max_bytes'], max_decoding=s['max_decoding'])
 
 def serve(bundle,                 # the model bundle to serve
           host:str=SERVE_DEFAULTS['host'],   # the address to listen on: loopback, unless the model is meant for the network
@@ -272,12 +285,13 @@ def serve(bundle,                 # the model bundle to serve
           body_timeout:float=SERVE_DEFAULTS['body_timeout'], # seconds a client has to send a request's body
           idle_timeout:float=SERVE_DEFAULTS['idle_timeout'], # seconds a kept-alive connection may wait for its next request
           max_connections:int=SERVE_DEFAULTS['max_connections'], # connections open at once in each worker (fewer if the open-file limit says so)
-          threshold:str=SERVE_DEFAULTS['threshold']): # 'argmax', or 'prior': divide by the training data's class shares first
+          threshold:str=SERVE_DEFAULTS['threshold'], # 'argmax', or 'prior': divide by the training data's class shares first
+          tta:bool=SERVE_DEFAULTS['tta']): # average each upload's probabilities with its mirror image's
     "Serve the bundle's model over HTTP (`make_app`) with uvicorn until interrupted, each client held to the limits given (see `Limits`)."
     from notes_cnn.connections import Limits, make_server, run_server
     if workers < 1: raise ValueError(f"workers must be at least 1, not {workers}")
     if max_mb <= 0 or (max_megapixels is not None and max_megapixels <= 0): raise ValueError(f"max_mb and max_megapixels must be positive, got {max_mb} and {max_megapixels}")
-    os.environ[SERVE_ENV] = json.dumps({'bundle': str(bundle), 'device': str(device), 'max_bytes': int(max_mb * 2**20), 'max_decoding': max_decoding, 'threshold': threshold,
+    os.environ[SERVE_ENV] = json.dumps({'bundle': str(bundle), 'device': str(device), 'max_bytes': int(max_mb * 2**20), 'max_decoding': max_decoding, 'threshold': threshold, 'tta': tta,
                                         'max_pixels': int(max_megapixels * 1e6) if max_megapixels else MAX_PIXELS})
     app = app_from_env()  # here too, so that a bad bundle or option is an error before any worker starts
     if workers > 1: app = 'notes_cnn.inference:app_from_env'  # each worker builds its own

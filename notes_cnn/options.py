@@ -57,7 +57,9 @@ FIT_DEFAULTS = option_defaults(FIT_OPTIONS)  # what `run_fit` takes when an opti
 _device = Option('device', 'cpu', "where the model runs: cpu, cuda or cuda:N")
 _threshold = Option('threshold', 'argmax', "argmax: the most probable class; prior: each class's probability divided by its share of the training data first, "
                     "for a model that learnt an imbalance (lesson 09)")
-PREDICT_OPTIONS = (Option('bs', 32, "images per batch through the model", int), _threshold, _device)
+_tta = Option('tta', False, "also predict each image's mirror image and average the two's probabilities (test-time augmentation, lesson 11): "
+              "twice the model's time, for a model trained on mirrored images", bool)
+PREDICT_OPTIONS = (Option('bs', 32, "images per batch through the model", int), _threshold, _tta, _device)
 SERVE_OPTIONS = (
     Option('host', '127.0.0.1', "the address to listen on", shown="127.0.0.1, this machine only; 0.0.0.0 for every network interface"),
     Option('port', 8000, "the port; 0 for any free one", int),
@@ -69,7 +71,7 @@ SERVE_OPTIONS = (
     Option('max_decoding', 2, "uploads decoded and predicted at once; each may take 0.5 GB while it decodes", int),
     Option('workers', 1, "server processes behind the one port, each with its own copy of the model", int),
     Option('max_connections', 1000, "connections open at once", int, shown="1000, or fewer where the open-file limit (ulimit -n) leaves less room"),
-    _threshold, _device)
+    _threshold, _tta, _device)
 PREDICT_DEFAULTS, SERVE_DEFAULTS = option_defaults(PREDICT_OPTIONS), option_defaults(SERVE_OPTIONS)
 
 # %% ../nbs/options.ipynb #cff550fa
