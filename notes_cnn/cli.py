@@ -12,7 +12,7 @@ __all__ = ['lessons_cmd', 'mode_cmd', 'add_fit_parser', 'fit_cmd', 'add_predict_
 import argparse, sys
 from . import __version__
 from .course import LESSONS, describe_mode
-from .options import FIT_OPTIONS, PREDICT_OPTIONS, SERVE_OPTIONS, add_options, text_bar
+from .options import FIT_OPTIONS, PREDICT_DEFAULTS, PREDICT_OPTIONS, SERVE_OPTIONS, add_options, text_bar
 
 # %% ../nbs/cli.ipynb #3debf88e
 def lessons_cmd(args # the parsed arguments: `ready`, to list only the lessons that are written
@@ -85,16 +85,16 @@ def predict_cmd(args # the parsed arguments: the bundle, the images and the opti
     "Print a prediction per image; unreadable files on standard error. Exit code 0, 1 if some files failed, 2 for a bad bundle, path or option."
     from notes_cnn.images import image_paths  # torch is imported here, not at start-up
     from notes_cnn.inference import load_predictor, predict_files
-    opts = {k: v for k, v in vars(args).items() if k in ('device', 'bs', 'threshold', 'tta')}
-    fmt = getattr(args, 'format', 'text')
+    loading = {k: v for k, v in vars(args).items() if k in ('device', 'threshold', 'tta')}  # the Predictor's options given
+    bs, fmt = getattr(args, 'bs', PREDICT_DEFAULTS['bs']), getattr(args, 'format', 'text')
     try:
-        predictor, paths = load_predictor(args.bundle, **{k: v for k, v in opts.items() if k in ('device', 'threshold', 'tta')}), image_paths(args.images)
-        if opts.get('bs', 1) < 1: raise ValueError(f"bs must be at least 1, got {opts['bs']}")
+        predictor, paths = load_predictor(args.bundle, **loading), image_paths(args.images)
+        if bs < 1: raise ValueError(f"bs must be at least 1, got {bs}")
     except (ValueError, OSError, RuntimeError) as e:
         print(f"notes-cnn predict: error: {e}", file=sys.stderr); return 2
     if fmt == 'csv': print('path,label,index,probability')
     failed = 0
-    for i, r in enumerate(predict_files(predictor, paths, **({'bs': opts['bs']} if 'bs' in opts else {})), 1):
+    for i, r in enumerate(predict_files(predictor, paths, bs=bs), 1):
         if len(paths) > 1: text_bar(i, len(paths))
         if r.error: failed += 1; print(f"notes-cnn predict: error: {r.error}", file=sys.stderr)  # the error names the file
         else: print(_row(fmt, r))

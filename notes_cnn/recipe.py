@@ -89,17 +89,18 @@ def fit_recipe(learn:Learner,        # a learner whose model is a `transfer_mode
     for i, (sz, frozen, n) in enumerate(zip((size, size, 2 * size, 2 * size), (True, False, True, False), epochs), 1):
         start = time.perf_counter()
         if i == 3: learn.set_dls(make_dls(sz))  # stages 1 and 2 train on the learner's own data, at `size`
-        data_done = time.perf_counter()
+        data_s = time.perf_counter() - start
         learn.freeze() if frozen else learn.unfreeze()
         before = _weights(learn.model) if keeper else None
+        sweep_start = time.perf_counter()
         lr, why, sweep = _stage_lr(learn, frozen, prev, rule, div)
-        swept = time.perf_counter()
+        sweep_s = time.perf_counter() - sweep_start
         learn.fit(n, cbs=[OneCycle(lr), *cbs])
         if frozen: prev = lr
         last = {k: v for k, v in learn.recorder.history[-1].items() if k not in ('epoch', 'time')}  # losses and metrics
         lo, top = (lr.start, lr.stop) if isinstance(lr, slice) else (None, lr)
         res.rows.append({'stage': i, 'size': sz, 'frozen': frozen, 'lr_min': lo, 'lr_max': top, 'lr chosen by': why, 'epochs': n,
-                         'seconds': round(time.perf_counter() - start, 1), 'sweep s': round(swept - data_done, 1), 'data s': round(data_done - start, 1), **last})
+                         'seconds': round(time.perf_counter() - start, 1), 'sweep s': round(sweep_s, 1), 'data s': round(data_s, 1), **last})
         res.sweeps.append(sweep)
         if keeper: keeper.judge(learn, res.rows, before)
         log(f"stage {i}: {sz} px, {'frozen' if frozen else 'unfrozen'}, lr {_lr_text(res.rows[-1])}, valid_loss {res.rows[-1]['valid_loss']:.4f}"
